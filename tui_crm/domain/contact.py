@@ -1,0 +1,177 @@
+"""The contact: a person or an organization, with its phones, e-mails and addresses.
+
+Contacts travel through the program as these dataclasses; the store keeps them as plain JSON
+documents (``to_doc`` / ``from_doc``), so the file stays readable by TinyDB and by people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
+from typing import Any
+
+
+class ContactKind(StrEnum):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+
+
+#: Built-in phone types; users may add their own (any other string).
+STANDARD_PHONE_TYPES = ("mobile", "work", "home")
+
+#: Channels a marketing consent can be given for.
+CONSENT_CHANNELS = ("email", "sms", "phone")
+
+
+@dataclass(slots=True)
+class Phone:
+    number: str = ""  # E.164 once validated, e.g. "+48601234567"
+    type: str = "mobile"
+    note: str = ""
+    whatsapp: bool = False
+    viber: bool = False
+    sms: bool = False
+
+
+@dataclass(slots=True)
+class Email:
+    address: str = ""
+    consent: bool = False
+
+
+@dataclass(slots=True)
+class Address:
+    street: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = "PL"  # ISO 3166 alpha-2
+
+    def is_empty(self) -> bool:
+        return not (self.street or self.postal_code or self.city)
+
+
+@dataclass(slots=True)
+class Note:
+    text: str
+    author: str = ""
+    at: str = ""  # ISO 8601, UTC
+
+
+@dataclass(slots=True)
+class Contact:
+    kind: ContactKind = ContactKind.PERSON
+    # person
+    first_name: str = ""
+    last_name: str = ""
+    position: str = ""
+    # organization
+    name: str = ""
+    nip: str = ""
+    regon: str = ""
+    # both
+    supplier: bool = False
+    phones: list[Phone] = field(default_factory=list)
+    emails: list[Email] = field(default_factory=list)
+    addresses: list[Address] = field(default_factory=list)
+    account_manager: str = ""
+    source: str = ""
+    #: channel -> ISO date the consent was given; a channel absent (or None) has no consent.
+    consents: dict[str, str | None] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    discount: float = 0.0  # personal discount, percent
+    # bookkeeping, set by the store
+    id: int | None = None
+    version: int = 0
+    created_at: str = ""
+    created_by: str = ""
+    updated_at: str = ""
+    updated_by: str = ""
+    deleted_at: str | None = None
+    deleted_by: str | None = None
+
+    @property
+    def display_name(self) -> str:
+        return display_name(self.to_doc())
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == ContactKind.PERSON
+
+    def switch_kind(self, kind: ContactKind) -> None:
+        """Change person <-> organization, keeping every field both kinds share.
+
+        The fields of the other kind are kept too (hidden), so switching back and forth while
+        editing loses nothing; ``cleaned_for_save`` drops them when the contact is saved.
+        """
+        if kind == self.kind:
+            return
+        if kind == ContactKind.ORGANIZATION and not self.name:
+            self.name = " ".join(p for p in (self.first_name, self.last_name) if p)
+        elif kind == ContactKind.PERSON and not (self.first_name or self.last_name) and self.name:
+            first, _, last = self.name.partition(" ")
+            self.first_name, self.last_name = first, last
+        self.kind = kind
+
+    def cleaned_for_save(self) -> Contact:
+        """A copy without the fields that do not belong to its kind, nor empty rows."""
+        copy = Contact.from_doc(self.to_doc())
+        if copy.kind == ContactKind.PERSON:
+            copy.name = copy.nip = copy.regon = ""
+        else:
+            copy.first_name = copy.last_name = copy.position = ""
+        copy.phones = [p for p in copy.phones if p.number.strip()]
+        copy.emails = [e for e in copy.emails if e.address.strip()]
+        copy.addresses = [a for a in copy.addresses if not a.is_empty()]
+        copy.tags = normalize_tags(copy.tags)
+        return copy
+
+    def copy_as_new(self) -> Contact:
+        """A new, unsaved contact prefilled from this one (the card's Copy action)."""
+        copy = Contact.from_doc(self.to_doc())
+        copy.id = None
+        copy.version = 0
+        copy.created_at = copy.created_by = copy.updated_at = copy.updated_by = ""
+        copy.deleted_at = copy.deleted_by = None
+        copy.notes = []
+        return copy
+
+    def to_doc(self) -> dict[str, Any]:
+        doc = asdict(self)
+        doc["kind"] = str(self.kind)
+        doc.pop("id")
+        return doc
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any], doc_id: int | None = None) -> Contact:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in doc.items() if k in known}
+        values["kind"] = ContactKind(values.get("kind", ContactKind.PERSON))
+        values["phones"] = [Phone(**p) for p in doc.get("phones", [])]
+        values["emails"] = [Email(**e) for e in doc.get("emails", [])]
+        values["addresses"] = [Address(**a) for a in doc.get("addresses", [])]
+        values["notes"] = [Note(**n) for n in doc.get("notes", [])]
+        values["tags"] = list(doc.get("tags", []))
+        values["consents"] = dict(doc.get("consents", {}))
+        if doc_id is not None:
+            values["id"] = doc_id
+        return cls(**values)
+
+
+def display_name(doc: dict[str, Any]) -> str:
+    """The name shown in lists and headers: "First Last" for a person, the name of an organization."""
+    if doc.get("kind") == ContactKind.ORGANIZATION:
+        return doc.get("name", "")
+    return " ".join(p for p in (doc.get("first_name", ""), doc.get("last_name", "")) if p)
+
+
+def normalize_tags(tags: list[str]) -> list[str]:
+    """Trimmed, without empties and without case-insensitive duplicates, order kept."""
+    seen: set[str] = set()
+    result = []
+    for tag in tags:
+        tag = " ".join(tag.split())
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            result.append(tag)
+    return result

@@ -1,0 +1,91 @@
+"""Translations and locale-aware formatting.
+
+UI text is written in English and passed through ``_``; the Polish catalogue ships in
+``tui_crm/locale``. ``setup`` must run before the UI modules are imported, because class-level
+strings (bindings, titles) are translated when their module loads.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from datetime import date, datetime
+from pathlib import Path
+
+DOMAIN = "tui_crm"
+LOCALE_DIR = Path(__file__).parent / "locale"
+SUPPORTED = ("en", "pl")
+
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+
+
+def detect_language() -> str:
+    """The language of the user's locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), if we have it."""
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        for candidate in value.split(":"):
+            code = candidate.split("_")[0].split(".")[0].lower()
+            if code in SUPPORTED:
+                return code
+            if code and code not in ("c", "posix"):
+                break
+    return "en"
+
+
+def setup(language: str | None = None) -> str:
+    """Choose the language (``None``: from the environment) and load its catalogue."""
+    global _translation, _language
+    _language = language if language in SUPPORTED else detect_language()
+    _translation = gettext.translation(
+        DOMAIN, localedir=LOCALE_DIR, languages=[_language], fallback=True
+    )
+    return _language
+
+
+def language() -> str:
+    return _language
+
+
+def babel_locale() -> str:
+    return {"pl": "pl_PL", "en": "en_GB"}[_language]
+
+
+def _(message: str) -> str:
+    return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translation.ngettext(singular, plural, n)
+
+
+def format_date(value: date | datetime | str | None) -> str:
+    from babel.dates import format_date as babel_format_date
+
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return babel_format_date(value, format="medium", locale=babel_locale())
+
+
+def format_datetime(value: datetime | str | None) -> str:
+    """A stored UTC timestamp, shown in the machine's local time zone."""
+    from babel.dates import format_datetime as babel_format_datetime
+
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return babel_format_datetime(value.astimezone(), format="short", locale=babel_locale())
+
+
+def format_number(value: float | int) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=babel_locale())
+
+
+def format_percent(value: float) -> str:
+    return f"{format_number(value)} %"
+

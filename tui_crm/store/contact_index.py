@@ -1,0 +1,148 @@
+"""In-memory search and sort index over the contacts, kept current from the change feed.
+
+Search scans a pre-sorted list of ids and tests each contact's folded "haystack" string, so
+results come out already sorted; typing more characters narrows the previous result instead
+of scanning everything again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from tui_crm.domain.collation import sort_key
+from tui_crm.domain.contact import ContactKind, display_name
+from tui_crm.domain.text import fold, query_tokens, search_haystack
+
+SORT_COLUMNS = ("name", "kind", "phone", "email", "city", "tags", "manager")
+
+
+@dataclass(frozen=True, slots=True)
+class ContactQuery:
+    """What the contact list shows: a search text, quick filters and the sort order."""
+
+    text: str = ""
+    kind: ContactKind | None = None
+    suppliers_only: bool = False
+    tag: str | None = None
+    sort: str = "name"
+    descending: bool = False
+
+    def with_text(self, text: str) -> ContactQuery:
+        return replace(self, text=text)
+
+
+def _first(items: list[dict[str, Any]], key: str) -> str:
+    return items[0].get(key, "") if items else ""
+
+
+class ContactIndex:
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._docs: dict[int, dict[str, Any]] = {}  # live (not deleted) contacts only
+        self._haystacks: dict[int, str] = {}
+        self._name_keys: dict[int, str] = {}
+        self._orders: dict[str, list[int]] = {}
+        self._last: tuple[ContactQuery, list[str], list[int]] | None = None
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def rebuild(self, items: Iterable[tuple[int, dict[str, Any]]]) -> None:
+        self._docs.clear()
+        self._haystacks.clear()
+        self._name_keys.clear()
+        for contact_id, doc in items:
+            if not doc.get("deleted_at"):
+                self._add(contact_id, doc)
+        self._invalidate()
+
+    def update(self, contact_id: int, doc: dict[str, Any] | None) -> None:
+        if contact_id in self._docs:
+            del self._docs[contact_id], self._haystacks[contact_id], self._name_keys[contact_id]
+        if doc is not None and not doc.get("deleted_at"):
+            self._add(contact_id, doc)
+        self._invalidate()
+
+    def find(self, query: ContactQuery) -> list[int]:
+        tokens = query_tokens(query.text)
+        candidates = self._narrowing_base(query, tokens)
+        haystacks = self._haystacks
+        if tokens:
+            if len(tokens) == 1:
+                token = tokens[0]
+                candidates = [i for i in candidates if token in haystacks[i]]
+            else:
+                candidates = [i for i in candidates if all(t in haystacks[i] for t in tokens)]
+        self._last = (query, tokens, candidates)
+        return candidates
+
+    def tag_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for doc in self._docs.values():
+            for tag in doc.get("tags", ()):
+                counts[tag] = counts.get(tag, 0) + 1
+        return counts
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _add(self, contact_id: int, doc: dict[str, Any]) -> None:
+        self._docs[contact_id] = doc
+        self._haystacks[contact_id] = search_haystack(doc)
+        self._name_keys[contact_id] = sort_key(display_name(doc), self.language)
+
+    def _invalidate(self) -> None:
+        self._orders.clear()
+        self._last = None
+
+    def _narrowing_base(self, query: ContactQuery, tokens: list[str]) -> list[int]:
+        """The previous result when the new query only adds to its text, else the filtered order."""
+        if self._last is not None:
+            last_query, last_tokens, last_result = self._last
+            if (
+                last_query.with_text("") == query.with_text("")
+                and len(tokens) >= len(last_tokens)
+                and all(old in new for old, new in zip(last_tokens, tokens))
+            ):
+                return last_result
+        return self._filtered(query)
+
+    def _filtered(self, query: ContactQuery) -> list[int]:
+        ids = self._order(query.sort, query.descending)
+        docs = self._docs
+        if query.kind is not None:
+            kind = str(query.kind)
+            ids = [i for i in ids if docs[i].get("kind") == kind]
+        if query.suppliers_only:
+            ids = [i for i in ids if docs[i].get("supplier")]
+        if query.tag:
+            wanted = fold(query.tag)
+            ids = [i for i in ids if any(fold(t) == wanted for t in docs[i].get("tags", ()))]
+        return ids
+
+    def _order(self, column: str, descending: bool) -> list[int]:
+        cache_key = f"{column}:{descending}"
+        order = self._orders.get(cache_key)
+        if order is None:
+            order = sorted(self._docs, key=self._column_key(column), reverse=descending)
+            self._orders[cache_key] = order
+        return order
+
+    def _column_key(self, column: str) -> Callable[[int], Any]:
+        docs, names, language = self._docs, self._name_keys, self.language
+        if column == "name":
+            return names.__getitem__
+        if column == "kind":
+            return lambda i: (docs[i].get("kind", ""), names[i])
+        if column == "phone":
+            return lambda i: (_first(docs[i].get("phones", []), "number") or "\uffff", names[i])
+        if column == "email":
+            return lambda i: (fold(_first(docs[i].get("emails", []), "address")) or "\uffff", names[i])
+        if column == "city":
+            return lambda i: (sort_key(_first(docs[i].get("addresses", []), "city"), language) or "\uffff", names[i])
+        if column == "tags":
+            return lambda i: (sort_key(", ".join(docs[i].get("tags", [])), language) or "\uffff", names[i])
+        if column == "manager":
+            return lambda i: (docs[i].get("account_manager", "") or "\uffff", names[i])
+        raise ValueError(f"unknown sort column {column!r}")

@@ -1,0 +1,153 @@
+"""The contact repository: the only way the UI reads and writes contacts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from tui_crm.domain.contact import Contact
+from tui_crm.domain.validation import FieldError, validate_contact
+from tui_crm.i18n import _
+
+from .contact_index import ContactIndex, ContactQuery
+from .database import Database
+from .errors import ConflictError, NotFoundError, StoreError
+from .journal import Op
+
+TABLE = "contacts"
+
+
+class InvalidContactError(StoreError):
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        super().__init__(_("The contact has errors; nothing was saved."))
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class ContactRepository:
+    def __init__(self, database: Database, language: str = "en") -> None:
+        self.database = database
+        self._table = database.table(TABLE)
+        self._index = ContactIndex(language)
+        self._index.rebuild(self._table.raw_items())
+        database.subscribe(self._on_change)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, contact_id: int) -> Contact | None:
+        """The contact, including one in the trash; ``None`` if it never existed or was purged."""
+        doc = self._table.raw_get(contact_id)
+        return None if doc is None else Contact.from_doc(doc, contact_id)
+
+    def doc(self, contact_id: int) -> dict[str, Any] | None:
+        """The stored document, read-only, for fast rendering of list rows."""
+        return self._table.raw_get(contact_id)
+
+    def find(self, query: ContactQuery = ContactQuery()) -> list[int]:
+        """Ids of the live contacts that match, in the query's sort order."""
+        return self._index.find(query)
+
+    def count(self) -> int:
+        return len(self._index)
+
+    def tag_counts(self) -> dict[str, int]:
+        return self._index.tag_counts()
+
+    def trash(self) -> list[Contact]:
+        deleted = [Contact.from_doc(doc, i) for i, doc in self._table.raw_items() if doc.get("deleted_at")]
+        return sorted(deleted, key=lambda c: c.deleted_at or "", reverse=True)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def save(self, contact: Contact, *, author: str, expected_version: int | None = None) -> Contact:
+        """Validate and store ``contact``; a new one if it has no id.
+
+        ``expected_version`` (default: ``contact.version``) is the version the user edited;
+        if the stored one differs, someone else saved meanwhile and ``ConflictError`` is raised.
+        """
+        result = validate_contact(contact)
+        if not result.ok:
+            raise InvalidContactError(result.errors)
+        new = result.contact
+        expected = contact.version if expected_version is None else expected_version
+        now = utc_now()
+        with self.database.write() as batch:
+            if contact.id is None:
+                new.id = batch.new_id(TABLE)
+                new.created_at, new.created_by = now, author
+                new.version = 1
+            else:
+                current = self._table.raw_get(contact.id)
+                if current is None or current.get("deleted_at") or current.get("version") != expected:
+                    raise ConflictError(current)
+                new.id = contact.id
+                new.created_at, new.created_by = current.get("created_at", ""), current.get("created_by", "")
+                new.version = expected + 1
+            new.updated_at, new.updated_by = now, author
+            new.deleted_at = new.deleted_by = None
+            batch.put(TABLE, new.id, new.to_doc())
+        return new
+
+    def add_note(self, contact_id: int, text: str, *, author: str) -> Contact:
+        """Append a note. Notes only accumulate, so this never conflicts with other edits."""
+
+        def append(doc: dict[str, Any], now: str) -> None:
+            if doc.get("deleted_at"):
+                raise NotFoundError(_("The contact is in the trash."))
+            doc["notes"] = [*doc.get("notes", []), {"text": text, "author": author, "at": now}]
+
+        return self._change(contact_id, author, append)
+
+    def delete(self, contact_id: int, *, author: str) -> Contact:
+        """Move a contact to the trash."""
+
+        def trash(doc: dict[str, Any], now: str) -> None:
+            doc["deleted_at"], doc["deleted_by"] = now, author
+
+        return self._change(contact_id, author, trash)
+
+    def restore(self, contact_id: int, *, author: str) -> Contact:
+        """Bring a contact back from the trash."""
+
+        def untrash(doc: dict[str, Any], now: str) -> None:
+            doc["deleted_at"] = doc["deleted_by"] = None
+
+        return self._change(contact_id, author, untrash)
+
+    def purge(self, contact_id: int) -> None:
+        """Remove a contact from the trash for good."""
+        with self.database.write() as batch:
+            current = self._table.raw_get(contact_id)
+            if current is None:
+                raise NotFoundError(_("The contact no longer exists."))
+            if not current.get("deleted_at"):
+                raise StoreError(_("Only contacts in the trash can be removed for good."))
+            batch.remove(TABLE, contact_id)
+
+    def _change(self, contact_id: int, author: str, change: Callable[[dict[str, Any], str], None]) -> Contact:
+        """Apply ``change`` to the current stored version (under the lock) as a new version."""
+        with self.database.write() as batch:
+            current = self._table.raw_get(contact_id)
+            if current is None:
+                raise NotFoundError(_("The contact no longer exists."))
+            doc = dict(current)
+            now = utc_now()
+            change(doc, now)
+            doc["updated_at"], doc["updated_by"] = now, author
+            doc["version"] = int(current.get("version", 0)) + 1
+            batch.put(TABLE, contact_id, doc)
+        return Contact.from_doc(doc, contact_id)
+
+    # -- change feed -----------------------------------------------------------------------
+
+    def _on_change(self, ops: list[Op]) -> None:
+        if not ops:  # a full reload
+            self._index.rebuild(self._table.raw_items())
+            return
+        for table, contact_id, doc in ops:
+            if table == TABLE:
+                self._index.update(contact_id, doc)

@@ -1,0 +1,46 @@
+"""Command palette: every action bound on the current screen can be run by name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
+
+
+def screen_actions(screen) -> Iterator[tuple[DOMNode, Binding, str]]:
+    """(node, binding, key shown) for each enabled, described binding, one per action."""
+    seen: set[tuple[int, str]] = set()
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        key = (id(active.node), binding.action)
+        if not active.enabled or not binding.description or key in seen:
+            continue
+        seen.add(key)
+        yield active.node, binding, screen.app.get_key_display(binding)
+
+
+class BindingCommands(Provider):
+    def _commands(self) -> list[tuple[str, str, DOMNode, str]]:
+        return [
+            (binding.description, key, node, binding.action)
+            for node, binding, key in screen_actions(self.screen)
+        ]
+
+    async def discover(self) -> Hits:
+        for description, key, node, action in self._commands():
+            yield DiscoveryHit(description, self._runner(node, action), help=key)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for description, key, node, action in self._commands():
+            score = matcher.match(description)
+            if score > 0:
+                yield Hit(score, matcher.highlight(description), self._runner(node, action), text=description, help=key)
+
+    def _runner(self, node: DOMNode, action: str):
+        async def run() -> None:
+            await node.run_action(action)
+
+        return run

@@ -1,0 +1,44 @@
+"""Tell the user that someone else saved first, and what was carried over."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from tui_crm.domain.changes import Reapplied
+from tui_crm.i18n import _
+
+
+def _short(value: object) -> str:
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value if value is not None else "—")
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+class ConflictScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,enter", "dismiss(None)", _("OK"))]
+
+    def __init__(self, message: str, reapplied: Reapplied) -> None:
+        super().__init__()
+        self._message = message
+        self._reapplied = reapplied
+
+    def compose(self) -> ComposeResult:
+        lines = [self._message, ""]
+        if self._reapplied.theirs:
+            lines.append(_("They changed: {fields}.").format(fields=", ".join(c.field for c in self._reapplied.theirs)))
+        if self._reapplied.conflicts:
+            lines.append(_("You both changed these; your value is in the form now:"))
+            for change in self._reapplied.conflicts:
+                lines.append(f"  {change.field}: {_('theirs')} {_short(change.old)} → {_('yours')} {_short(change.new)}")
+        lines += ["", _("Your changes were put on top of the newer version. Check the form and press ctrl+s to save.")]
+        with Vertical(classes="dialog"):
+            yield Static(_("Changed by someone else"), classes="title")
+            with VerticalScroll():
+                yield Static("\n".join(lines), markup=False)
+            yield Button(_("OK"), id="ok", variant="primary")
+
+    def on_button_pressed(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,307 @@
+"""Add or edit a contact: every field, rows of phones/e-mails/addresses, errors under fields."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.suggester import SuggestFromList
+from textual.widget import Widget
+from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static
+
+from tui_crm.domain.changes import reapply_edit
+from tui_crm.domain.contact import CONSENT_CHANNELS, Address, Contact, ContactKind, Email, Phone, normalize_tags
+from tui_crm.domain.validation import FieldError, validate_contact
+from tui_crm.i18n import _, format_number
+from tui_crm.store import ConflictError, InvalidContactError, StoreError
+
+from ..contact_details import consent_label
+from ..widgets.contact_rows import AddressRow, EditableRow, EmailRow, PhoneRow
+from .confirm import ConfirmScreen
+from .conflict import ConflictScreen
+
+#: Plain fields: (field name, label, which kind shows it; None = both).
+TEXT_FIELDS = [
+    ("first_name", _("First name"), ContactKind.PERSON),
+    ("last_name", _("Last name"), ContactKind.PERSON),
+    ("position", _("Position"), ContactKind.PERSON),
+    ("name", _("Organization name"), ContactKind.ORGANIZATION),
+    ("nip", _("NIP"), ContactKind.ORGANIZATION),
+    ("regon", _("REGON"), ContactKind.ORGANIZATION),
+]
+
+
+class ContactFormScreen(Screen[Contact | None]):
+    """Dismisses with the saved contact, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", _("Save"), priority=True),
+        Binding("escape", "cancel", _("Cancel")),
+        Binding("alt+p", "add_row('phone')", _("+Phone")),
+        Binding("alt+e", "add_row('email')", _("+E-mail")),
+        Binding("alt+a", "add_row('address')", _("+Address")),
+        Binding("ctrl+r", "remove_row", _("Remove row")),
+    ]
+
+    def __init__(self, contact: Contact) -> None:
+        super().__init__()
+        self._original = contact
+        self._baseline: dict | None = None
+        self._shown_kind = contact.kind
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        contact = self._original
+        yield Header()
+        with VerticalScroll(id="form"):
+            with Horizontal(classes="form-line"):
+                yield Label(_("Type"), classes="label")
+                yield Select(
+                    [(_("Person"), ContactKind.PERSON.value), (_("Organization"), ContactKind.ORGANIZATION.value)],
+                    value=contact.kind.value,
+                    allow_blank=False,
+                    id="kind",
+                )
+                yield Checkbox(_("Supplier"), contact.supplier, id="supplier")
+            for field, label, kind in TEXT_FIELDS:
+                yield from self._text_field(field, label, getattr(contact, field), classes=f"for-{kind.value}")
+
+            yield Static(_("Phones (alt+p adds one)"), classes="section")
+            with Vertical(id="phones"):
+                for phone in contact.phones:
+                    yield PhoneRow(phone, self._custom_phone_types())
+            yield Static(_("E-mails (alt+e adds one)"), classes="section")
+            with Vertical(id="emails"):
+                for email in contact.emails:
+                    yield EmailRow(email)
+            yield Static(_("Addresses (alt+a adds one)"), classes="section")
+            with Vertical(id="addresses"):
+                for address in contact.addresses:
+                    yield AddressRow(address)
+
+            yield Static(_("Sales and marketing"), classes="section")
+            managers = sorted({self.app.user, *self._known("account_manager")})
+            yield from self._text_field("account_manager", _("Account manager"), contact.account_manager, suggestions=managers)
+            yield from self._text_field("source", _("Source"), contact.source, suggestions=sorted(self._known("source")))
+            yield from self._text_field("discount", _("Discount %"), format_number(contact.discount) if contact.discount else "")
+            yield from self._text_field("tags", _("Tags"), ", ".join(contact.tags), placeholder=_("comma separated"))
+            for channel in CONSENT_CHANNELS:
+                given = contact.consents.get(channel)
+                with Horizontal(classes="form-line consent-line"):
+                    yield Checkbox(_("Consent: {channel}").format(channel=consent_label(channel)), bool(given), id=f"consent-{channel}")
+                    yield Input(given or "", placeholder=_("date given (YYYY-MM-DD)"), id=f"consent-date-{channel}", classes="consent-date")
+                yield Static("", id=f"error-consents-{channel}", classes="error", markup=False)
+        yield Footer()
+
+    def _text_field(self, field: str, label: str, value: str, *, classes: str = "", suggestions: list[str] | None = None,
+                    placeholder: str = "") -> ComposeResult:
+        with Vertical(classes=f"field {classes}", id=f"field-{field}"):
+            with Horizontal(classes="form-line"):
+                yield Label(label, classes="label")
+                suggester = SuggestFromList(suggestions, case_sensitive=False) if suggestions else None
+                yield Input(value, id=field, suggester=suggester, placeholder=placeholder)
+            yield Static("", id=f"error-{field}", classes="error", markup=False)
+
+    def _known(self, field: str) -> set[str]:
+        values = {doc.get(field, "") for doc in map(self.app.contacts.doc, self.app.contacts.find()[:5000]) if doc}
+        return {v for v in values if v}
+
+    def _custom_phone_types(self) -> list[str]:
+        return [t for t in {p.type for p in self._original.phones} if t not in ("mobile", "work", "home")]
+
+    def on_mount(self) -> None:
+        self.title = _("Edit contact") if self._original.id is not None else _("New contact")
+        self._show_kind(self._original.kind)
+        self._show_errors([])
+        self.call_after_refresh(self._remember_baseline)
+        first = "name" if self._original.kind == ContactKind.ORGANIZATION else "first_name"
+        self.query_one(f"#{first}", Input).focus()
+
+    def _remember_baseline(self) -> None:
+        self._baseline = self.read_form().to_doc()
+
+    def _show_kind(self, kind: ContactKind) -> None:
+        self._shown_kind = kind
+        for widget in self.query(".for-person"):
+            widget.display = kind == ContactKind.PERSON
+        for widget in self.query(".for-organization"):
+            widget.display = kind == ContactKind.ORGANIZATION
+
+    # -- reading and writing the form ------------------------------------------------------
+
+    def read_form(self) -> Contact:
+        """The contact as the form shows it now (not validated)."""
+        contact = Contact.from_doc(self._original.to_doc(), self._original.id)
+        contact.kind = ContactKind(self.query_one("#kind", Select).value)
+        contact.supplier = self.query_one("#supplier", Checkbox).value
+        for field, _label, _kind in TEXT_FIELDS:
+            setattr(contact, field, self.query_one(f"#{field}", Input).value.strip())
+        contact.phones = [row.value() for row in self.query(PhoneRow)]
+        contact.emails = [row.value() for row in self.query(EmailRow)]
+        contact.addresses = [row.value() for row in self.query(AddressRow)]
+        contact.account_manager = self.query_one("#account_manager", Input).value.strip()
+        contact.source = self.query_one("#source", Input).value.strip()
+        contact.tags = normalize_tags(self.query_one("#tags", Input).value.split(","))
+        discount = self.query_one("#discount", Input).value.strip().replace(",", ".")
+        try:
+            contact.discount = float(discount) if discount else 0.0
+        except ValueError:
+            contact.discount = discount  # type: ignore[assignment]  # validation reports it
+        contact.consents = {
+            channel: (self.query_one(f"#consent-date-{channel}", Input).value.strip() or None)
+            if self.query_one(f"#consent-{channel}", Checkbox).value
+            else None
+            for channel in CONSENT_CHANNELS
+        }
+        return contact
+
+    async def _load_form(self, contact: Contact) -> None:
+        """Put ``contact`` into the form (after a conflict: the edit carried onto theirs)."""
+        self._original = contact
+        with self.prevent(Select.Changed):
+            self.query_one("#kind", Select).value = contact.kind.value
+        self.query_one("#supplier", Checkbox).value = contact.supplier
+        for field, _label, _kind in TEXT_FIELDS:
+            self.query_one(f"#{field}", Input).value = getattr(contact, field)
+        for container, rows in (
+            ("#phones", [PhoneRow(p, self._custom_phone_types()) for p in contact.phones]),
+            ("#emails", [EmailRow(e) for e in contact.emails]),
+            ("#addresses", [AddressRow(a) for a in contact.addresses]),
+        ):
+            holder = self.query_one(container)
+            await holder.remove_children()
+            await holder.mount_all(rows)
+        self.query_one("#account_manager", Input).value = contact.account_manager
+        self.query_one("#source", Input).value = contact.source
+        self.query_one("#discount", Input).value = format_number(contact.discount) if contact.discount else ""
+        self.query_one("#tags", Input).value = ", ".join(contact.tags)
+        for channel in CONSENT_CHANNELS:
+            given = contact.consents.get(channel)
+            self.query_one(f"#consent-{channel}", Checkbox).value = bool(given)
+            self.query_one(f"#consent-date-{channel}", Input).value = given or ""
+        self._show_kind(contact.kind)
+
+    def _show_errors(self, errors: list[FieldError]) -> None:
+        by_field: dict[str, list[str]] = {}
+        for error in errors:
+            by_field.setdefault(error.field, []).append(error.message)
+        for static in self.query("#form .error").results(Static):
+            if static.id and static.id.startswith("error-"):
+                messages = by_field.get(static.id.removeprefix("error-").replace("consents-", "consents."), [])
+                static.update("\n".join(messages))
+                static.display = bool(messages)
+        for prefix, row_type in (("phones", PhoneRow), ("emails", EmailRow), ("addresses", AddressRow)):
+            for index, row in enumerate(self.query(row_type)):
+                row.show_errors([m for f, ms in by_field.items() if f.startswith(f"{prefix}.{index}.") for m in ms])
+        if errors:
+            self.notify(
+                _("Please correct the marked fields ({n}).").format(n=len(errors)), severity="error", title=_("Not saved")
+            )
+            self._focus_first_error(errors[0].field)
+
+    def _focus_first_error(self, field: str) -> None:
+        head, _sep, rest = field.partition(".")
+        rows = {"phones": PhoneRow, "emails": EmailRow, "addresses": AddressRow}
+        target: Widget | None = None
+        if head in rows and rest:
+            index = int(rest.split(".")[0])
+            found = list(self.query(rows[head]))
+            if index < len(found):
+                target = found[index].query(Input).first()
+        elif head == "consents":
+            target = self.query_one(f"#consent-date-{rest}", Input)
+        else:
+            target = self.query(f"#{head}").first() if self.query(f"#{head}") else None
+        if target is not None:
+            target.focus()
+
+    # -- events ----------------------------------------------------------------------------
+
+    @on(Select.Changed, "#kind")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        """Switching the type keeps what both types share and carries the name across."""
+        new_kind = ContactKind(event.value)
+        draft = self.read_form()
+        draft.kind = self._shown_kind
+        draft.switch_kind(new_kind)
+        for field, _label, _kind in TEXT_FIELDS:
+            self.query_one(f"#{field}", Input).value = getattr(draft, field)
+        self._show_kind(new_kind)
+
+    @on(Checkbox.Changed)
+    def _consent_toggled(self, event: Checkbox.Changed) -> None:
+        checkbox_id = event.checkbox.id or ""
+        if checkbox_id.startswith("consent-") and event.value:
+            date_input = self.query_one(f"#consent-date-{checkbox_id.removeprefix('consent-')}", Input)
+            if not date_input.value:
+                date_input.value = date.today().isoformat()
+
+    @on(EditableRow.RemoveRequested)
+    async def _remove_requested(self, event: EditableRow.RemoveRequested) -> None:
+        await event.row.remove()
+
+    async def action_add_row(self, kind: str) -> None:
+        row: EditableRow
+        if kind == "phone":
+            row, holder = PhoneRow(Phone(), self._custom_phone_types()), "#phones"
+        elif kind == "email":
+            row, holder = EmailRow(Email()), "#emails"
+        else:
+            row, holder = AddressRow(Address()), "#addresses"
+        await self.query_one(holder).mount(row)
+        row.query(Input).first().focus()
+        row.scroll_visible()
+
+    async def action_remove_row(self) -> None:
+        focused = self.focused
+        while focused is not None and not isinstance(focused, EditableRow):
+            focused = focused.parent  # type: ignore[assignment]
+        if focused is None:
+            self.notify(_("Move to a phone, e-mail or address row to remove it."), severity="warning")
+            return
+        await focused.remove()
+
+    def action_save(self) -> None:
+        contact = self.read_form()
+        result = validate_contact(contact)
+        if not result.ok:
+            self._show_errors(result.errors)
+            return
+        try:
+            saved = self.app.contacts.save(contact, author=self.app.user, expected_version=self._original.version)
+        except InvalidContactError as error:
+            self._show_errors(error.errors)
+        except ConflictError as error:
+            self.run_worker(self._resolve_conflict(contact, error))
+        except StoreError as error:
+            self.notify(str(error), severity="error", title=_("Not saved"), markup=False)
+        else:
+            self.notify(_("Saved “{name}”.").format(name=saved.display_name), markup=False)
+            self.dismiss(saved)
+
+    async def _resolve_conflict(self, mine: Contact, error: ConflictError) -> None:
+        current = error.current
+        if current is None or current.get("deleted_at"):
+            self.notify(str(error), severity="error", title=_("Not saved"), markup=False, timeout=10)
+            return
+        reapplied = reapply_edit(self._original.to_doc(), mine.to_doc(), current)
+        merged = Contact.from_doc(reapplied.doc, self._original.id)
+        await self._load_form(merged)
+        self._baseline = None  # the user's edit is still unsaved
+        await self.app.push_screen_wait(ConflictScreen(str(error), reapplied))
+
+    def action_cancel(self) -> None:
+        if self._baseline is not None and self.read_form().to_doc() == self._baseline:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(_("Discard your unsaved changes?"), yes=_("Discard"), no=_("Keep editing")), answered)

@@ -1,0 +1,217 @@
+"""The main screen: every contact in a virtual table, searched as you type, filtered and sorted."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from tui_crm.domain.contact import ContactKind, display_name
+from tui_crm.domain.validation import format_phone
+from tui_crm.i18n import _, format_number, ngettext
+from tui_crm.store import SORT_COLUMNS, ContactQuery
+
+from ..actions import ContactActions
+from ..contact_details import SUPPLIER_ICON
+from ..widgets.virtual_table import Column, VirtualTable
+from .tag_picker import TagPickerScreen
+
+QUICK_FILTERS = {
+    "all": ContactQuery(),
+    "persons": ContactQuery(kind=ContactKind.PERSON),
+    "organizations": ContactQuery(kind=ContactKind.ORGANIZATION),
+    "suppliers": ContactQuery(suppliers_only=True),
+}
+
+
+def contact_columns() -> list[Column]:
+    return [
+        Column("name", _("Name"), None, min_width=14),
+        Column("kind", _("Type"), 5),
+        Column("phone", _("Phone"), 12),
+        Column("email", _("E-mail"), None, min_width=10),
+        Column("city", _("City"), 11),
+        Column("tags", _("Tags"), 8),
+        Column("manager", _("Manager"), 7),
+    ]
+
+
+def contact_row(doc: dict) -> Sequence[str]:
+    name = display_name(doc)
+    if doc.get("supplier"):
+        name = f"{SUPPLIER_ICON} {name}"
+    phones, emails, addresses = doc.get("phones", []), doc.get("emails", []), doc.get("addresses", [])
+    return (
+        name,
+        _("Org.") if doc.get("kind") == ContactKind.ORGANIZATION else _("Pers."),
+        format_phone(phones[0]["number"]) if phones else "",
+        emails[0]["address"] if emails else "",
+        addresses[0]["city"] if addresses else "",
+        ", ".join(doc.get("tags", [])),
+        doc.get("account_manager", ""),
+    )
+
+
+class ContactListScreen(ContactActions, Screen[None]):
+    BINDINGS = [
+        Binding("slash", "focus_search", _("Search")),
+        Binding("n", "new_contact('person')", _("New person")),
+        Binding("o", "new_contact('organization')", _("New org.")),
+        Binding("enter", "open_card", _("Open"), show=False),
+        Binding("e", "edit", _("Edit")),
+        Binding("c", "copy", _("Copy"), show=False),
+        Binding("d,delete", "delete", _("Delete")),
+        Binding("1", "quick_filter('all')", _("All contacts"), show=False),
+        Binding("2", "quick_filter('persons')", _("Persons only"), show=False),
+        Binding("3", "quick_filter('organizations')", _("Organizations only"), show=False),
+        Binding("4", "quick_filter('suppliers')", _("Suppliers only"), show=False),
+        Binding("t", "tag_filter", _("Filter by tag"), show=False),
+        Binding("s", "next_sort", _("Sort"), show=False),
+        Binding("S", "reverse_sort", _("Reverse sort"), show=False),
+        Binding("T", "trash", _("Trash"), show=False),
+        Binding("q", "app.quit", _("Quit")),
+    ]
+
+    contact_query: reactive[ContactQuery] = reactive(ContactQuery, init=False)
+    quick_filter: reactive[str] = reactive("all", init=False)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="search-bar"):
+            yield Input(placeholder=_("Search: name, e-mail, phone, NIP, #tag…"), id="search")
+            yield Static("", id="count")
+        yield Static("", id="filters")
+        yield VirtualTable(contact_columns(), self._row, id="contacts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "data_version", self._data_changed, init=False)
+        self.query_one(VirtualTable).focus()
+        self._run_query()
+
+    # -- what is shown ---------------------------------------------------------------------
+
+    def _row(self, contact_id: int) -> Sequence[str]:
+        doc = self.app.contacts.doc(contact_id)
+        return contact_row(doc) if doc else ("?",) * 7
+
+    def watch_contact_query(self) -> None:
+        self._run_query()
+
+    def _run_query(self) -> None:
+        table = self.query_one(VirtualTable)
+        ids = self.app.contacts.find(self.contact_query)
+        table.sort_column, table.sort_reverse = self.contact_query.sort, self.contact_query.descending
+        table.set_rows(ids)
+        total = self.app.contacts.count()
+        shown = ngettext("{n} contact", "{n} contacts", len(ids)).format(n=format_number(len(ids)))
+        if len(ids) != total:
+            shown += " " + _("of {total}").format(total=format_number(total))
+        self.query_one("#count", Static).update(shown)
+        self._show_filters()
+
+    def _show_filters(self) -> None:
+        labels = [
+            ("1", "all", _("All")),
+            ("2", "persons", _("Persons")),
+            ("3", "organizations", _("Organizations")),
+            ("4", "suppliers", _("Suppliers")),
+        ]
+        parts: list[Content] = []
+        for key, name, label in labels:
+            style = "reverse" if self.quick_filter == name and not self.contact_query.tag else ""
+            parts.append(Content.styled(f" {key} {label} ", style))
+        tag_label = _("t Tag: {tag}").format(tag=self.contact_query.tag) if self.contact_query.tag else _("t Tag…")
+        parts.append(Content.styled(f" {tag_label} ", "reverse" if self.contact_query.tag else ""))
+        self.query_one("#filters", Static).update(Content(" ").join(parts))
+
+    def _data_changed(self) -> None:
+        self.query_one(VirtualTable).refresh_rows()
+        self._run_query()
+
+    def selected_contact_id(self) -> int | None:
+        return self.query_one(VirtualTable).cursor_key
+
+    def show_contact(self, contact_id: int) -> None:
+        """After a save: make sure the contact is visible and put the cursor on it."""
+        table = self.query_one(VirtualTable)
+        if not table.move_cursor_to_key(contact_id):
+            self.query_one("#search", Input).value = ""
+            self.quick_filter = "all"
+            self.contact_query = QUICK_FILTERS["all"]
+            self._run_query()
+            table.move_cursor_to_key(contact_id)
+
+    # -- events and actions ----------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.contact_query = self.contact_query.with_text(event.value)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.query_one(VirtualTable).focus()
+
+    @on(VirtualTable.Selected)
+    def _row_selected(self, event: VirtualTable.Selected) -> None:
+        self.open_card(event.key)
+
+    @on(VirtualTable.HeaderSelected)
+    def _header_selected(self, event: VirtualTable.HeaderSelected) -> None:
+        self._sort_by(event.column_key)
+
+    def key_escape(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus and search.value:
+            search.value = ""
+        else:
+            self.query_one(VirtualTable).focus()
+
+    def key_down(self) -> None:
+        if self.query_one("#search", Input).has_focus:
+            self.query_one(VirtualTable).focus()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_open_card(self) -> None:
+        contact_id = self.selected_contact_id()
+        if contact_id is not None:
+            self.open_card(contact_id)
+
+    def action_quick_filter(self, name: str) -> None:
+        self.quick_filter = name
+        base = QUICK_FILTERS[name]
+        self.contact_query = replace(self.contact_query, kind=base.kind, suppliers_only=base.suppliers_only, tag=None)
+
+    def action_tag_filter(self) -> None:
+        def chosen(tag: str | None) -> None:
+            if tag is not None:
+                self.quick_filter = "all"
+                self.contact_query = replace(self.contact_query, tag=tag or None, kind=None, suppliers_only=False)
+
+        self.app.push_screen(TagPickerScreen(self.app.contacts.tag_counts()), chosen)
+
+    def action_next_sort(self) -> None:
+        position = SORT_COLUMNS.index(self.contact_query.sort)
+        self._sort_by(SORT_COLUMNS[(position + 1) % len(SORT_COLUMNS)])
+
+    def action_reverse_sort(self) -> None:
+        self._sort_by(self.contact_query.sort)
+
+    def _sort_by(self, column: str) -> None:
+        descending = not self.contact_query.descending if column == self.contact_query.sort else False
+        self.contact_query = replace(self.contact_query, sort=column, descending=descending)
+
+    def action_trash(self) -> None:
+        from .trash import TrashScreen
+
+        self.app.push_screen(TrashScreen())

@@ -1,0 +1,126 @@
+"""Editable rows of the contact form: one phone, one e-mail, one address.
+
+Each row shows its own field errors below it and can be removed with its ✕ button (or
+ctrl+r while a field of the row has focus).
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Checkbox, Input, Static
+
+from tui_crm.domain.contact import STANDARD_PHONE_TYPES, Address, Email, Phone
+from tui_crm.domain.validation import format_phone
+from tui_crm.i18n import _
+
+
+def phone_type_labels() -> dict[str, str]:
+    return {"mobile": _("mobile"), "work": _("work"), "home": _("home")}
+
+
+class EditableRow(Vertical):
+    """Base: a row with an error line and a remove button."""
+
+    class RemoveRequested(Message):
+        def __init__(self, row: EditableRow) -> None:
+            super().__init__()
+            self.row = row
+
+    def error_line(self) -> Static:
+        return Static("", classes="error row-error", markup=False)
+
+    def remove_button(self) -> Button:
+        return Button("✕", classes="remove", tooltip=_("Remove (ctrl+r)"))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.has_class("remove"):
+            event.stop()
+            self.post_message(self.RemoveRequested(self))
+
+    def show_errors(self, messages: list[str]) -> None:
+        error = self.query_one(".row-error", Static)
+        error.update("\n".join(messages))
+        error.display = bool(messages)
+
+
+class PhoneRow(EditableRow):
+    def __init__(self, phone: Phone, custom_types: list[str]) -> None:
+        super().__init__(classes="phone-row")
+        self._phone = phone
+        self._custom_types = custom_types
+
+    def compose(self) -> ComposeResult:
+        labels = phone_type_labels()
+        phone = self._phone
+        with Horizontal(classes="row-line"):
+            yield Input(format_phone(phone.number) if phone.number else "", placeholder=_("Phone number"), classes="number")
+            yield Input(
+                labels.get(phone.type, phone.type),
+                placeholder=_("Type"),
+                classes="type",
+                suggester=SuggestFromList([*labels.values(), *self._custom_types], case_sensitive=False),
+                tooltip=_("mobile, work, home or your own type"),
+            )
+            yield Input(phone.note, placeholder=_("Note, e.g. 9–12 only, ext. 21"), classes="note")
+            yield self.remove_button()
+        with Horizontal(classes="row-line flags"):
+            yield Checkbox("WhatsApp", phone.whatsapp, classes="whatsapp")
+            yield Checkbox("Viber", phone.viber, classes="viber")
+            yield Checkbox("SMS", phone.sms, classes="sms")
+        yield self.error_line()
+
+    def value(self) -> Phone:
+        type_text = self.query_one(".type", Input).value.strip()
+        by_label = {label.casefold(): key for key, label in phone_type_labels().items()}
+        phone_type = by_label.get(type_text.casefold(), type_text) or STANDARD_PHONE_TYPES[0]
+        return Phone(
+            number=self.query_one(".number", Input).value.strip(),
+            type=phone_type,
+            note=self.query_one(".note", Input).value.strip(),
+            whatsapp=self.query_one(".whatsapp", Checkbox).value,
+            viber=self.query_one(".viber", Checkbox).value,
+            sms=self.query_one(".sms", Checkbox).value,
+        )
+
+
+class EmailRow(EditableRow):
+    def __init__(self, email: Email) -> None:
+        super().__init__(classes="email-row")
+        self._email = email
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="row-line"):
+            yield Input(self._email.address, placeholder=_("E-mail address"), classes="address")
+            yield Checkbox(_("Consent"), self._email.consent, classes="consent", tooltip=_("Agrees to receive e-mail"))
+            yield self.remove_button()
+        yield self.error_line()
+
+    def value(self) -> Email:
+        return Email(self.query_one(".address", Input).value.strip(), self.query_one(".consent", Checkbox).value)
+
+
+class AddressRow(EditableRow):
+    def __init__(self, address: Address) -> None:
+        super().__init__(classes="address-row")
+        self._address = address
+
+    def compose(self) -> ComposeResult:
+        address = self._address
+        with Horizontal(classes="row-line"):
+            yield Input(address.street, placeholder=_("Street and number"), classes="street")
+            yield Input(address.postal_code, placeholder="00-000", classes="postal-code")
+            yield Input(address.city, placeholder=_("City"), classes="city")
+            yield Input(address.country, placeholder="PL", classes="country", max_length=2)
+            yield self.remove_button()
+        yield self.error_line()
+
+    def value(self) -> Address:
+        return Address(
+            street=self.query_one(".street", Input).value.strip(),
+            postal_code=self.query_one(".postal-code", Input).value.strip(),
+            city=self.query_one(".city", Input).value.strip(),
+            country=self.query_one(".country", Input).value.strip().upper() or "PL",
+        )
