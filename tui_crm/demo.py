@@ -24,7 +24,9 @@ from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from typing import Any, TypeVar
 
-T = TypeVar("T")
+from tui_crm.domain.contact import compact_doc
+
+_T = TypeVar("_T")
 
 __all__ = ["DEMO_OPERATORS", "DEMO_OPERATOR_NAMES", "DEMO_NOW", "generate_contacts"]
 
@@ -303,19 +305,19 @@ _MINUTES_SECONDS = tuple(f"{m:02d}:{s:02d}+00:00" for m in range(60) for s in ra
 
 # The draws below use only ``random.Random(seed).random`` (one call = one float): much cheaper
 # than ``choice``/``randrange``/``choices``, and as reproducible.
-Draw = Callable[[], float]
+_Draw = Callable[[], float]
 
 
-def _pick(rnd: Draw, seq: Sequence[T]) -> T:
+def _pick(rnd: _Draw, seq: Sequence[_T]) -> _T:
     return seq[int(rnd() * len(seq))]
 
 
-def _between(rnd: Draw, low: int, high: int) -> int:
+def _between(rnd: _Draw, low: int, high: int) -> int:
     """An int in [low, high)."""
     return low + int(rnd() * (high - low))
 
 
-def _weighted(rnd: Draw, values: Sequence[T], cum_weights: Sequence[float]) -> T:
+def _weighted(rnd: _Draw, values: Sequence[_T], cum_weights: Sequence[float]) -> _T:
     return values[bisect_right(cum_weights, rnd() * cum_weights[-1])]
 
 
@@ -336,7 +338,7 @@ def _slug(text: str) -> str:
 _SLUGS: dict[str, str] = {}
 
 
-def _nip(rnd: Draw) -> str:
+def _nip(rnd: _Draw) -> str:
     """Ten digits whose last is the weighted check digit; drawn again when that would be 10."""
     while True:
         body = str(_between(rnd, 100_000_000, 1_000_000_000))  # a tax office code never starts with 0
@@ -345,7 +347,7 @@ def _nip(rnd: Draw) -> str:
             return body + str(check)
 
 
-def _regon(rnd: Draw) -> str:
+def _regon(rnd: _Draw) -> str:
     """A nine-digit REGON, starting with a (pre-1999, odd) voivodeship code 01, 03, ... 97."""
     body = f"{2 * _between(rnd, 0, 49) + 1:02d}{_between(rnd, 0, 1_000_000):06d}"
     check = sum(w * int(d) for w, d in zip(_REGON_WEIGHTS, body)) % 11 % 10
@@ -364,6 +366,8 @@ def generate_contacts(
     managers, note authors and in created_by/updated_by. Timestamps are ISO 8601 UTC strings
     ("2025-03-04T10:11:12+00:00") within the ~3 years before ``now`` (default ``DEMO_NOW``; a
     naive ``now`` is taken as UTC); consents carry ISO dates ("2025-03-04").
+
+    The cyclic garbage collector is paused while the contacts are made (and restored after).
     """
     if count < 0:
         raise ValueError(f"count must not be negative, got {count}")
@@ -375,7 +379,7 @@ def generate_contacts(
     elif now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     now = now.astimezone(UTC).replace(microsecond=0)
-    rnd: Draw = random.Random(seed).random
+    rnd: _Draw = random.Random(seed).random
     # Nothing made here can form a reference cycle, so the cyclic collector would only rescan the
     # growing list again and again (about 40 % of the time for 100,000 contacts).
     collecting = gc.isenabled()
@@ -387,7 +391,7 @@ def generate_contacts(
             gc.enable()
 
 
-def _generate(count: int, rnd: Draw, operators: tuple[str, ...], now: datetime) -> list[dict[str, Any]]:
+def _generate(count: int, rnd: _Draw, operators: tuple[str, ...], now: datetime) -> list[dict[str, Any]]:
     midnight = now.replace(hour=0, minute=0, second=0)
     now_ts = int(now.timestamp())
     midnight_ts = int(midnight.timestamp())
@@ -402,13 +406,13 @@ def _generate(count: int, rnd: Draw, operators: tuple[str, ...], now: datetime) 
         hour, rest = divmod(second, 3600)
         return day_prefixes[day] + _HOURS[hour] + _MINUTES_SECONDS[rest]
 
-    def pick(seq: Sequence[T]) -> T:
+    def pick(seq: Sequence[_T]) -> _T:
         return seq[int(rnd() * len(seq))]
 
     def between(low: int, high: int) -> int:
         return low + int(rnd() * (high - low))
 
-    def weighted(values: Sequence[T], cum_weights: Sequence[float]) -> T:
+    def weighted(values: Sequence[_T], cum_weights: Sequence[float]) -> _T:
         return values[bisect_right(cum_weights, rnd() * cum_weights[-1])]
 
     def working_time(days_back: int) -> int:
@@ -524,7 +528,7 @@ def _generate(count: int, rnd: Draw, operators: tuple[str, ...], now: datetime) 
 
         # --- notes, oldest first, each later than the creation
         notes = []
-        n_notes = weighted((0, 1, 2), (55, 85, 100))
+        n_notes = weighted((0, 1, 2), (80, 96, 100))
         for days in sorted((between(0, created_days) for _n in range(n_notes)), reverse=True):
             at = working_time(days)
             notes.append({"text": pick(_NOTES), "author": pick(operators), "at": stamp(at)})
@@ -562,7 +566,7 @@ def _generate(count: int, rnd: Draw, operators: tuple[str, ...], now: datetime) 
         d = rnd()
         discount = 0.0 if d < 0.8 else _DISCOUNTS[int((d - 0.8) * 20)]
 
-        docs.append({
+        docs.append(compact_doc({
             "kind": "person" if is_person else "organization",
             "first_name": first_name,
             "last_name": last_name,
@@ -587,11 +591,11 @@ def _generate(count: int, rnd: Draw, operators: tuple[str, ...], now: datetime) 
             "updated_by": updated_by,
             "deleted_at": None,
             "deleted_by": None,
-        })
+        }))
     return docs
 
 
-def _person_email(rnd: Draw, first: str, last: str, domain: str = "") -> str:
+def _person_email(rnd: _Draw, first: str, last: str, domain: str = "") -> str:
     """A mailbox made of the (ASCII-folded) names, at a free-mail domain unless one is given."""
     f, l = _slug(first), _slug(last)  # noqa: E741
     pattern = int(rnd() * 7)
@@ -617,13 +621,13 @@ def _person_email(rnd: Draw, first: str, last: str, domain: str = "") -> str:
     return f"{local}@{domain}"
 
 
-def _brand(rnd: Draw) -> str:
+def _brand(rnd: _Draw) -> str:
     if rnd() < 0.6:
         return _pick(rnd, _BRAND_HEADS) + _pick(rnd, _BRAND_TAILS)
     return _pick(rnd, _BRAND_WORDS)
 
 
-def _organization_name(rnd: Draw) -> tuple[str, str]:
+def _organization_name(rnd: _Draw) -> tuple[str, str]:
     """A company name and the stem of its web domain (without the top-level part)."""
     female = rnd() < 0.35  # of the owner, for the names of sole traders
     first = _pick(rnd, _FEMALE_FIRST if female else _MALE_FIRST)

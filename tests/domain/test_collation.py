@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tui_crm.domain.collation import POLISH_ALPHABET, sort_key, sorted_by
+from tui_crm.domain.text import fold
 
 POLISH_UPPER = POLISH_ALPHABET.upper()
 
@@ -110,6 +111,13 @@ def test_prefix_sorts_first(language):
     ]
 
 
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_empty_text_has_the_empty_key_and_sorts_first(language):
+    assert sort_key("", language) == ""
+    assert sort_key(" ", language) != ""
+    assert sorted(["b", " ", "", "a"], key=lambda s: sort_key(s, language)) == ["", " ", "a", "b"]
+
+
 def test_control_characters_do_not_break_the_order():
     assert pl(["b", "a\x00z", "a"]) == ["a", "a\x00z", "b"]
 
@@ -145,11 +153,21 @@ def test_polish_order_is_alphabet_order_of_letters(a, b):
         assert (ka == kb) == (a == b)
 
 
-@given(st.text(max_size=20), st.text(max_size=20))
-def test_english_order_compares_folded_text_first(a, b):
-    # Two texts whose letters fold alike are ordered by the rest; the key is total.
+latin_words = st.text(alphabet="abclmnoszABCLMNOSZąćłńóśźżäöüéÅØ", max_size=8)
+
+
+@given(latin_words, latin_words)
+def test_english_order_is_the_order_of_folded_text(a, b):
     ka, kb = sort_key(a, "en"), sort_key(b, "en")
-    assert (ka == kb) == (a == b)
+    if fold(a) != fold(b):
+        assert (ka < kb) == (fold(a) < fold(b))
+    else:
+        assert ka.partition("\x00")[0] == kb.partition("\x00")[0]  # same primary part
+
+
+@given(st.text(max_size=20), st.text(max_size=20), st.sampled_from(["pl", "en"]))
+def test_keys_are_unique(a, b, language):
+    assert (sort_key(a, language) == sort_key(b, language)) == (a == b)
 
 
 @given(st.lists(st.text(max_size=10), max_size=20), st.sampled_from(["pl", "en"]))

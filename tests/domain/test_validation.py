@@ -398,7 +398,9 @@ def test_consents():
         person(consents={"email": "2024-03-01", "sms": "", "phone": None})
     )
     assert result.ok
-    assert result.contact.consents == {"email": "2024-03-01", "sms": None, "phone": None}
+    consents = result.contact.consents
+    assert consents["email"] == "2024-03-01"
+    assert consents.get("sms") is None and consents.get("phone") is None
 
 
 @pytest.mark.parametrize("value", ["01.03.2024", "2024-3-1", "20240301", "2024-02-30", "yes"])

@@ -109,7 +109,13 @@ def sort_key(text: str, language: str) -> str:
 
     ``language`` is a code such as ``"pl"``, ``"pl_PL"`` or ``"en"``; Polish has its own
     alphabet, every other language the Latin one with diacritics ignored.
+
+    The empty text has the empty key (the smallest of all), so ``sort_key(x, lang) or
+    sentinel`` can move empty values elsewhere; every other text has a non-empty key, and two
+    different texts never share one.
     """
+    if not text:
+        return ""
     return _collator(language).primary(text.strip()) + "\x00" + text
 
 
@@ -119,6 +125,6 @@ def sorted_by(items: Iterable[T], key_fn: Callable[[T], str], language: str) -> 
 
     def key(item: T) -> str:
         value = key_fn(item)
-        return primary(value.strip()) + "\x00" + value
+        return primary(value.strip()) + "\x00" + value if value else ""
 
     return sorted(items, key=key)

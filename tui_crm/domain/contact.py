@@ -44,7 +44,7 @@ class Address:
     street: str = ""
     postal_code: str = ""
     city: str = ""
-    country: str = "PL"  # ISO 3166 alpha-2
+    country: str = ""  # ISO 3166 alpha-2; empty = the default region (PL), set by validation
 
     def is_empty(self) -> bool:
         return not (self.street or self.postal_code or self.city)
@@ -137,9 +137,10 @@ class Contact:
         return copy
 
     def to_doc(self) -> dict[str, Any]:
-        doc = asdict(self)
+        """The stored form: empty values (the defaults) are left out to keep 100k records small."""
+        doc = compact_doc(asdict(self))
         doc["kind"] = str(self.kind)
-        doc.pop("id")
+        doc.pop("id", None)
         return doc
 
     @classmethod
@@ -163,6 +164,23 @@ def display_name(doc: dict[str, Any]) -> str:
     if doc.get("kind") == ContactKind.ORGANIZATION:
         return doc.get("name", "")
     return " ".join(p for p in (doc.get("first_name", ""), doc.get("last_name", "")) if p)
+
+
+def compact_doc(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` without empty values ("", None, False, 0, [], {}), recursively.
+
+    ``Contact.from_doc`` fills them back in from the dataclass defaults.
+    """
+    compacted = ((key, _compact(value)) for key, value in doc.items())
+    return {key: value for key, value in compacted if value}
+
+
+def _compact(value: Any) -> Any:
+    if isinstance(value, dict):
+        return compact_doc(value)
+    if isinstance(value, list):
+        return [_compact(item) for item in value]
+    return value
 
 
 def normalize_tags(tags: list[str]) -> list[str]:

@@ -93,10 +93,11 @@ _FAST_LETTERS = "".join(
         # Latin-1 letters, then Polish, Czech, Slovak, Hungarian, Romanian, Baltic
         [chr(i) for i in range(0xC0, 0x100)]
         + list("ĄąĆćĘęŁłŃńŚśŹźŻż" "ČčĎďĚěŇňŘřŠšŤťŮůŽž" "ĹĺĽľŔŕ" "ŐőŰű" "ĂăȘșȚțŞşŢţ")
-        + list("ĀāĒēĪīŪūĖėĮįŲųĢģĶķĻļŅņ")
+        + list("ĀāĒēĪīŪūĖėĮįŲųĢģ")
     )
     if len(_fold_char(c)) == 1 and _fold_char(c).isascii() and _fold_char(c).isalpha()
-)[:128]
+)
+assert len(_FAST_LETTERS) <= 128
 _FAST_ENCODING = codecs.charmap_build(
     "".join(map(chr, range(128))) + _FAST_LETTERS + "\ufffe" * (128 - len(_FAST_LETTERS))
 )

@@ -45,28 +45,48 @@ class ContactIndex:
         self._name_keys: dict[int, str] = {}
         self._orders: dict[str, list[int]] = {}
         self._last: tuple[ContactQuery, list[str], list[int]] | None = None
+        self._unindexed: list[int] = []  # ids whose haystack is not built yet (see index_pending)
 
     def __len__(self) -> int:
         return len(self._docs)
 
     def rebuild(self, items: Iterable[tuple[int, dict[str, Any]]]) -> None:
+        """Index everything; the search texts are left for ``index_pending`` so the list can
+        be shown first (sorting needs only the name keys)."""
         self._docs.clear()
         self._haystacks.clear()
         self._name_keys.clear()
+        language = self.language
         for contact_id, doc in items:
             if not doc.get("deleted_at"):
-                self._add(contact_id, doc)
+                self._docs[contact_id] = doc
+                self._name_keys[contact_id] = sort_key(display_name(doc), language)
+        self._unindexed = list(self._docs)
         self._invalidate()
+
+    def index_pending(self, limit: int | None = None) -> bool:
+        """Build the search text of up to ``limit`` (None: all) more contacts; True when done."""
+        pending, docs, haystacks = self._unindexed, self._docs, self._haystacks
+        count = len(pending) if limit is None else min(limit, len(pending))
+        for _step in range(count):
+            contact_id = pending.pop()
+            doc = docs.get(contact_id)
+            if doc is not None and contact_id not in haystacks:
+                haystacks[contact_id] = search_haystack(doc)
+        return not pending
 
     def update(self, contact_id: int, doc: dict[str, Any] | None) -> None:
         if contact_id in self._docs:
-            del self._docs[contact_id], self._haystacks[contact_id], self._name_keys[contact_id]
+            del self._docs[contact_id], self._name_keys[contact_id]
+            self._haystacks.pop(contact_id, None)
         if doc is not None and not doc.get("deleted_at"):
             self._add(contact_id, doc)
         self._invalidate()
 
     def find(self, query: ContactQuery) -> list[int]:
         tokens = query_tokens(query.text)
+        if tokens:
+            self.index_pending()
         candidates = self._narrowing_base(query, tokens)
         haystacks = self._haystacks
         if tokens:

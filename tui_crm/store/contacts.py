@@ -11,7 +11,7 @@ from tui_crm.domain.validation import FieldError, validate_contact
 from tui_crm.i18n import _
 
 from .contact_index import ContactIndex, ContactQuery
-from .database import Database
+from .database import Database, paused_gc
 from .errors import ConflictError, NotFoundError, StoreError
 from .journal import Op
 
@@ -33,7 +33,8 @@ class ContactRepository:
         self.database = database
         self._table = database.table(TABLE)
         self._index = ContactIndex(language)
-        self._index.rebuild(self._table.raw_items())
+        with paused_gc():
+            self._index.rebuild(self._table.raw_items())
         database.subscribe(self._on_change)
 
     # -- reading ---------------------------------------------------------------------------
@@ -50,6 +51,10 @@ class ContactRepository:
     def find(self, query: ContactQuery = ContactQuery()) -> list[int]:
         """Ids of the live contacts that match, in the query's sort order."""
         return self._index.find(query)
+
+    def prepare_search(self, limit: int | None = None) -> bool:
+        """Build search texts in slices after start-up (``find`` finishes the job if needed)."""
+        return self._index.index_pending(limit)
 
     def count(self) -> int:
         return len(self._index)

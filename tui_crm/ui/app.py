@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+import traceback
+from datetime import datetime
 from pathlib import Path
 
+from platformdirs import user_log_path
+from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -47,7 +52,9 @@ class CrmApp(App[None]):
     @classmethod
     def open(cls, path: Path, *, user: str) -> CrmApp:
         database = Database(path)
-        return cls(ContactRepository(database, i18n.language()), user=user)
+        app = cls(ContactRepository(database, i18n.language()), user=user)
+        gc.freeze()  # the loaded records live as long as the app: keep them out of GC scans
+        return app
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.database.path.name} · {self.user}"
@@ -66,6 +73,28 @@ class CrmApp(App[None]):
 
     def _bump(self) -> None:
         self.data_version += 1
+
+    def _handle_exception(self, error: Exception) -> None:
+        self._crash = error
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """An unexpected bug: the details go to a log file, the user gets one clear sentence.
+
+        Every save is already durable on disk, so stopping here loses no saved data.
+        """
+        log = user_log_path("tui-crm", appauthor=False) / "crash.log"
+        details = "".join(traceback.format_exception(getattr(self, "_crash", None) or Exception("unknown")))
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with open(log, "a", encoding="utf-8") as handle:
+                handle.write(f"--- {datetime.now().isoformat()} ---\n{details}\n")
+            where = str(log)
+        except OSError:
+            where = _("(the log file could not be written)")
+        message = _("tui-crm stopped after an unexpected error. Your saved data is safe. Details: {log}").format(log=where)
+        self._exit_renderables.append(Text(message))
+        self._close_messages_no_wait()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -96,6 +96,12 @@ class ContactListScreen(ContactActions, Screen[None]):
         self.watch(self.app, "data_version", self._data_changed, init=False)
         self.query_one(VirtualTable).focus()
         self._run_query()
+        self._indexer = self.set_interval(0.02, self._prepare_search)
+
+    def _prepare_search(self) -> None:
+        """Build the search index in small slices after the first paint, keeping keys snappy."""
+        if self.app.contacts.prepare_search(limit=3000):
+            self._indexer.stop()
 
     # -- what is shown ---------------------------------------------------------------------
 
