@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import quote
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult as _Reason
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 from stdnum.pl import nip as _stdnum_nip
@@ -213,6 +212,16 @@ def map_link(address: Address) -> str:
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+def _normalize_email(address: str) -> str:
+    """Normalized address, or ValueError. Imported late: email_validator costs 30 ms at start-up."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise ValueError(str(error)) from error
+
+
 def _parse_discount(value: Any) -> float:
     """The discount as a float; accepts numbers and strings ("12,5"). Raises ValueError."""
     if isinstance(value, str):
@@ -292,8 +301,8 @@ def validate_contact(contact: Contact, default_region: str = "PL") -> Validation
         address = email.address.strip()
         email.address = address
         try:
-            email.address = validate_email(address, check_deliverability=False).normalized
-        except EmailNotValidError:
+            email.address = _normalize_email(address)
+        except ValueError:
             if "@" not in address:
                 message = _("An e-mail address needs an @ sign.")
             else:

@@ -33,6 +33,7 @@ from tui_crm.i18n import _
 from .errors import NewerSchemaError, NotADatabaseError, ReadOnlyError, StoreError, StoreIOError
 from .files import atomic_write_bytes
 from .journal import Batch, Journal, JournalPosition, Op
+from .snapshot import encode_snapshot, read_snapshot
 
 APP_ID = "tui-crm"
 SCHEMA_VERSION = 1
@@ -202,7 +203,7 @@ class Database:
         """Read the snapshot and replay the journal (under the mutex)."""
         try:
             with paused_gc():  # millions of new objects: the collector would triple the time
-                raw = orjson.loads(self.path.read_bytes())
+                raw = read_snapshot(self.path)
         except orjson.JSONDecodeError as error:
             raise NotADatabaseError(
                 _("{path} is not a tui-crm database (it is not valid JSON: {reason}). The file was left as it is.").format(
@@ -308,7 +309,7 @@ class Database:
 
     def _write_snapshot(self, tables: dict[str, Any]) -> None:
         try:
-            atomic_write_bytes(self.path, orjson.dumps(tables))
+            atomic_write_bytes(self.path, encode_snapshot(tables))
         except OSError as error:
             raise StoreIOError(_describe_os_error(error, self.path)) from error
 
@@ -363,7 +364,7 @@ def create_database(path: str | os.PathLike[str], tables: dict[str, list[dict[st
     raw[META_TABLE] = {"1": meta}
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(target, orjson.dumps(raw))
+        atomic_write_bytes(target, encode_snapshot(raw))
         Journal(target.with_name(target.name + ".journal")).create(0)
     except OSError as error:
         raise StoreIOError(_describe_os_error(error, target)) from error

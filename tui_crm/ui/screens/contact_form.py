@@ -35,6 +35,16 @@ TEXT_FIELDS = [
 ]
 
 
+def _comparable(contact: Contact) -> dict:
+    """The contact as it would be stored (phones in E.164, empty rows dropped, …).
+
+    The form shows values in their display form ("601 234 567"); comparing those with the stored
+    ones would count fields the user never touched as changed, and a conflict would then
+    overwrite the other session's edits of those fields with the stale form values.
+    """
+    return validate_contact(contact).contact.to_doc()
+
+
 class ContactFormScreen(Screen[Contact | None]):
     """Dismisses with the saved contact, or None when cancelled."""
 
@@ -289,7 +299,8 @@ class ContactFormScreen(Screen[Contact | None]):
         if current is None or current.get("deleted_at"):
             self.notify(str(error), severity="error", title=_("Not saved"), markup=False, timeout=10)
             return
-        reapplied = reapply_edit(self._original.to_doc(), mine.to_doc(), current)
+        theirs = Contact.from_doc(current, self._original.id)
+        reapplied = reapply_edit(_comparable(self._original), _comparable(mine), _comparable(theirs))
         merged = Contact.from_doc(reapplied.doc, self._original.id)
         await self._load_form(merged)
         self._baseline = None  # the user's edit is still unsaved

@@ -1,0 +1,437 @@
+"""The contact form, driven from the keyboard: add, validate, switch type, discard, remove rows,
+edit, copy, and a save that meets another session's newer version."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Select, Static
+
+from tui_crm.domain.contact import ContactKind
+from tui_crm.ui.screens.confirm import ConfirmScreen
+from tui_crm.ui.screens.conflict import ConflictScreen
+from tui_crm.ui.screens.contact_form import ContactFormScreen
+from tui_crm.ui.screens.contact_list import ContactListScreen
+from tui_crm.ui.widgets.contact_rows import EmailRow, PhoneRow
+
+ALL = {"Alfa Sp. z o.o.", "Anna Nowak", "Łukasz Wójcik", "Zakład Ślusarski Żuraw"}
+
+
+def error_of(screen, field: str) -> str:
+    """The text under a plain field ("" and hidden when there is no error)."""
+    widget = screen.query_one(f"#error-{field}", Static)
+    return str(widget.render()) if widget.display else ""
+
+
+def row_error(row) -> str:
+    widget = row.query_one(".row-error", Static)
+    return str(widget.render()) if widget.display else ""
+
+
+async def open_new(pilot, key: str = "n") -> ContactFormScreen:
+    await pilot.press(key)
+    form = pilot.app.screen
+    assert isinstance(form, ContactFormScreen)
+    return form
+
+
+# -- adding --------------------------------------------------------------------------------
+
+
+async def test_add_person_from_the_keyboard(ui, sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        form = await open_new(pilot)
+        assert form.query_one("#first_name", Input).has_focus
+        assert form.title == "New contact"
+        await ui.type_text(pilot, "Jan")
+        await pilot.press("tab")
+        assert form.query_one("#last_name", Input).has_focus
+        await ui.type_text(pilot, "Kowalski")
+        await pilot.press("alt+p")
+        rows = list(form.query(PhoneRow))
+        assert len(rows) == 1 and rows[0].query_one(".number", Input).has_focus
+        await ui.type_text(pilot, "601 234 567")
+        await pilot.press("alt+e")
+        rows = list(form.query(EmailRow))
+        assert len(rows) == 1 and rows[0].query_one(".address", Input).has_focus
+        await ui.type_text(pilot, "Jan.Kowalski@Example.PL")
+        await pilot.press("ctrl+s")
+
+        assert isinstance(app.screen, ContactListScreen)
+        assert ui.cursor_name(app) == "Jan Kowalski"
+        assert ui.count_label(app) == "5 contacts"
+        assert any("Jan Kowalski" in line and "601 234 567" in line for line in ui.screen_lines(app))
+        assert "Saved “Jan Kowalski”." in ui.notifications(app)
+
+    saved = ui.by_name(ui.reopen(sample_db), "Jan Kowalski")
+    assert saved.kind == ContactKind.PERSON
+    assert [p.number for p in saved.phones] == ["+48601234567"]
+    assert saved.phones[0].type == "mobile"
+    assert [e.address for e in saved.emails] == ["Jan.Kowalski@example.pl"]  # domain normalized
+    assert saved.version == 1
+    assert saved.created_by == saved.updated_by == ui.USER
+    assert saved.account_manager == ui.USER
+
+
+async def test_add_organization_with_valid_nip(ui, sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        form = await open_new(pilot, "o")
+        assert form.query_one("#name", Input).has_focus
+        assert not form.query_one("#field-first_name").display
+        assert form.query_one("#field-nip").display
+        await ui.type_text(pilot, "Budmat Sp. z o.o.")
+        await pilot.press("tab")
+        assert form.query_one("#nip", Input).has_focus
+        await ui.type_text(pilot, ui.NIP_OK_DASHED)
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ContactListScreen)
+        assert ui.cursor_name(app) == "Budmat Sp. z o.o."
+
+    saved = ui.by_name(ui.reopen(sample_db), "Budmat Sp. z o.o.")
+    assert saved.kind == ContactKind.ORGANIZATION
+    assert saved.nip == "5260250274"
+    assert saved.first_name == saved.last_name == ""
+
+
+async def test_new_contact_while_filtered_out_is_shown_anyway(ui, sample_db, make_app):
+    """Saving a person while only organizations are listed: the list shows it, cursor on it."""
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await pilot.press("3")
+        assert "Anna Nowak" not in ui.shown_names(app)
+        await open_new(pilot)
+        await ui.type_text(pilot, "Zenon")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ContactListScreen)
+        assert ui.cursor_name(app) == "Zenon"
+        assert len(ui.shown_ids(app)) == 5
+
+
+# -- validation ----------------------------------------------------------------------------
+
+
+async def test_invalid_input_shows_errors_under_fields_and_saves_nothing(ui, sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        form = await open_new(pilot, "o")
+        await ui.type_text(pilot, "Zła Firma")
+        await pilot.press("tab")
+        await ui.type_text(pilot, ui.NIP_BAD)
+        await pilot.press("alt+p")
+        await ui.type_text(pilot, "12")
+        await pilot.press("alt+e")
+        await ui.type_text(pilot, "no-at-sign.example.pl")
+        await pilot.press("ctrl+s")
+
+        assert app.screen is form  # still open
+        assert error_of(form, "nip") == "Not a valid Polish NIP (check digit does not match)."
+        assert error_of(form, "name") == ""
+        [phone] = form.query(PhoneRow)
+        assert row_error(phone) == "The phone number is too short."
+        [email] = form.query(EmailRow)
+        assert row_error(email) == "An e-mail address needs an @ sign."
+        assert "Please correct the marked fields (3)." in ui.notifications(app)
+        assert form.query_one("#nip", Input).has_focus  # the first error gets the focus
+
+        # fix only the NIP: its error goes, the others stay
+        await ui.fill(pilot, "#nip", ui.NIP_OK)
+        await pilot.press("ctrl+s")
+        assert app.screen is form
+        assert error_of(form, "nip") == ""
+        assert row_error(phone) == "The phone number is too short."
+        assert phone.query_one(".number", Input).has_focus
+
+    assert ui.live_names(ui.reopen(sample_db)) == ALL
+
+
+async def test_person_without_name_and_bad_discount(ui, sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        form = await open_new(pilot)
+        await ui.fill(pilot, "#discount", "abc")
+        await pilot.press("ctrl+s")
+        assert app.screen is form
+        assert error_of(form, "last_name") == "Enter a first or last name."
+        assert error_of(form, "discount") == "Enter the discount as a number."
+        assert form.query_one("#last_name", Input).has_focus
+        await ui.type_text(pilot, "Bez")
+        await ui.fill(pilot, "#discount", "12,5")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ContactListScreen)
+    assert ui.by_name(ui.reopen(sample_db), "Bez").discount == 12.5
+
+
+async def test_duplicate_phone_in_one_contact_is_reported_on_the_second_row(ui, sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        form = await open_new(pilot)
+        await ui.type_text(pilot, "Ewa")
+        await pilot.press("alt+p")
+        await ui.type_text(pilot, "601234567")
+        await pilot.press("alt+p")
+        await ui.type_text(pilot, "+48 601 234 567")
+        await pilot.press("ctrl+s")
+        first, second = form.query(PhoneRow)
+        assert row_error(first) == ""
+        assert row_error(second) == "This phone number is already on the list."
+    assert ui.live_names(ui.reopen(sample_db)) == ALL
+
+
+# -- switching type, discarding, removing rows ---------------------------------------------
+
+
+async def _choose_kind(pilot, form: ContactFormScreen, label: str) -> None:
+    """Move to the Type select with shift+tab, open it with enter, pick ``label`` with the arrows."""
+    from textual.widgets._select import SelectOverlay
+
+    select = form.query_one("#kind", Select)
+    for _ in range(10):
+        if select.has_focus:
+            break
+        await pilot.press("shift+tab")
+    assert select.has_focus
+    await pilot.press("enter")
+    overlay = select.query_one(SelectOverlay)
+    assert overlay.has_focus
+    for _ in range(3):
+        highlighted = overlay.highlighted
+        if highlighted is not None and str(overlay.get_option_at_index(highlighted).prompt) == label:
+            break
+        await pilot.press("down")
+    await pilot.press("enter")
+    await pilot.pause()
+    wanted = {"Person": ContactKind.PERSON.value, "Organization": ContactKind.ORGANIZATION.value}[label]
+    assert select.value == wanted
+
+
+async def test_switching_type_keeps_phones_and_carries_the_name(ui, sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        form = await open_new(pilot)
+        await ui.type_text(pilot, "Jan")
+        await pilot.press("tab")
+        await ui.type_text(pilot, "Nowicki")
+        await pilot.press("alt+p")
+        await ui.type_text(pilot, "601 234 567")
+
+        await _choose_kind(pilot, form, "Organization")
+        assert form.query_one("#field-name").display
+        assert not form.query_one("#field-first_name").display
+        assert form.query_one("#name", Input).value == "Jan Nowicki"
+        [phone] = form.query(PhoneRow)
+        assert phone.query_one(".number", Input).value == "601 234 567"
+
+        # rename the organization; back to person: the person's names are still there
+        await ui.fill(pilot, "#name", "Nowicki Transport")
+        await _choose_kind(pilot, form, "Person")
+        assert form.query_one("#first_name", Input).value == "Jan"
+        assert form.query_one("#last_name", Input).value == "Nowicki"
+        await _choose_kind(pilot, form, "Organization")
+        assert form.query_one("#name", Input).value == "Nowicki Transport"
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ContactListScreen)
+
+    saved = ui.by_name(ui.reopen(sample_db), "Nowicki Transport")
+    assert saved.kind == ContactKind.ORGANIZATION
+    assert [p.number for p in saved.phones] == ["+48601234567"]
+    assert saved.first_name == saved.last_name == ""  # the hidden person fields are dropped
+
+
+async def test_escape_on_dirty_form_asks_before_discarding(ui, sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        form = await open_new(pilot)
+        await ui.type_text(pilot, "Roman")
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # keep editing
+        assert app.screen is form
+        assert form.query_one("#first_name", Input).value == "Roman"
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")  # escape on the question also means "keep editing"
+        assert app.screen is form
+        await pilot.press("escape")
+        await pilot.press("y")
+        assert isinstance(app.screen, ContactListScreen)
+        assert "Roman" not in ui.shown_names(app)
+    assert ui.live_names(ui.reopen(sample_db)) == ALL
+
+
+async def test_escape_on_untouched_form_closes_at_once(ui, sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await open_new(pilot)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ContactListScreen)
+        # an existing contact opened for editing, left alone: no question either
+        await pilot.press("e")
+        assert isinstance(app.screen, ContactFormScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ContactListScreen)
+
+
+async def test_ctrl_r_removes_the_focused_row(ui, sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        # the cursor starts on Alfa; go to Łukasz, who has two phones
+        await pilot.press("down", "down")
+        assert ui.cursor_name(app) == "Łukasz Wójcik"
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, ContactFormScreen)
+        first, second = form.query(PhoneRow)
+        assert first.query_one(".number", Input).value == "601 234 567"  # shown formatted
+        await pilot.press("ctrl+r")  # focus is on a name field: nothing to remove
+        assert len(form.query(PhoneRow)) == 2
+        assert "Move to a phone, e-mail or address row to remove it." in ui.notifications(app)
+
+        first.query_one(".note", Input).focus()
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        remaining = list(form.query(PhoneRow))
+        assert [r.query_one(".number", Input).value for r in remaining] == ["22 123 45 67"]
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ContactListScreen)
+
+    saved = ui.by_name(ui.reopen(sample_db), "Łukasz Wójcik")
+    assert [p.number for p in saved.phones] == ["+48221234567"]
+    assert saved.phones[0].note == "9–12"
+    assert saved.version == 2
+
+
+# -- editing and copying -------------------------------------------------------------------
+
+
+async def test_edit_saves_new_value_and_bumps_version(ui, sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await pilot.press("down")
+        assert ui.cursor_name(app) == "Anna Nowak"
+        await pilot.press("e")
+        form = app.screen
+        assert form.title == "Edit contact"
+        assert form.query_one("#first_name", Input).value == "Anna"
+        await ui.fill(pilot, "#last_name", "Nowak-Kowalska")
+        await ui.fill(pilot, "#tags", "hurt, nowy ,HURT")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ContactListScreen)
+        assert ui.cursor_name(app) == "Anna Nowak-Kowalska"
+
+    repo = ui.reopen(sample_db)
+    saved = ui.by_name(repo, "Anna Nowak-Kowalska")
+    assert saved.version == 2
+    assert saved.updated_by == ui.USER and saved.created_by == "seed"
+    assert saved.tags == ["hurt", "nowy"]
+    assert [p.number for p in saved.phones] == ["+48501000111"]  # untouched fields kept
+    assert "Anna Nowak" not in ui.live_names(repo)
+
+
+async def test_copy_creates_a_new_prefilled_contact(ui, sample_db, sample_ids, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await pilot.press("down", "down", "c")
+        form = app.screen
+        assert isinstance(form, ContactFormScreen)
+        assert form.title == "New contact"
+        assert form.query_one("#first_name", Input).value == "Łukasz"
+        assert len(form.query(PhoneRow)) == 2
+        await ui.fill(pilot, "#first_name", "Piotr")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ContactListScreen)
+        assert ui.cursor_name(app) == "Piotr Wójcik"
+
+    repo = ui.reopen(sample_db)
+    copy, original = ui.by_name(repo, "Piotr Wójcik"), ui.by_name(repo, "Łukasz Wójcik")
+    assert copy.id not in sample_ids.values() and original.id == sample_ids["Łukasz Wójcik"]
+    assert [p.number for p in copy.phones] == [p.number for p in original.phones]
+    assert copy.addresses == original.addresses and copy.tags == original.tags
+    assert copy.version == 1 and copy.created_by == ui.USER
+    assert original.version == 1  # the original was not touched
+
+
+# -- conflicts -----------------------------------------------------------------------------
+
+
+async def test_conflict_with_another_session_keeps_both_changes(ui, sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await pilot.press("down", "down", "e")
+        form = app.screen
+        assert isinstance(form, ContactFormScreen)
+        await ui.fill(pilot, "#position", "Dyrektor handlowy")
+
+        # meanwhile another session changes the same contact: a phone and the source
+        other = ui.reopen(sample_db)
+        theirs = ui.by_name(other, "Łukasz Wójcik")
+        theirs.phones[0].number = "+48609000111"
+        theirs.source = "targi"
+        other.save(theirs, author="piotr")
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen)
+        message = str(app.screen.query(Static)[1].render())
+        assert "changed by piotr meanwhile" in message
+        # not overwritten: the file still has their version
+        on_disk = ui.by_name(ui.reopen(sample_db), "Łukasz Wójcik")
+        assert on_disk.version == 2 and on_disk.position == "Kierownik zakupów"
+
+        await pilot.press("enter")  # OK
+        assert app.screen is form
+        # the form now holds their changes with mine on top
+        assert form.query_one("#position", Input).value == "Dyrektor handlowy"
+        assert form.query_one("#source", Input).value == "targi"
+        numbers = [r.query_one(".number", Input).value for r in form.query(PhoneRow)]
+        assert numbers == ["609 000 111", "22 123 45 67"]
+
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ContactListScreen)
+
+    saved = ui.by_name(ui.reopen(sample_db), "Łukasz Wójcik")
+    assert saved.version == 3
+    assert saved.position == "Dyrektor handlowy"
+    assert saved.source == "targi"
+    assert [p.number for p in saved.phones] == ["+48609000111", "+48221234567"]
+    assert saved.updated_by == ui.USER
+
+
+async def test_conflict_on_the_same_field_reports_it_and_keeps_mine(ui, sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await pilot.press("down", "e")
+        form = app.screen
+        await ui.fill(pilot, "#last_name", "Nowak-Mine")
+        other = ui.reopen(sample_db)
+        theirs = ui.by_name(other, "Anna Nowak")
+        theirs.last_name = "Nowak-Theirs"
+        other.save(theirs, author="piotr")
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen)
+        text = "\n".join(str(s.render()) for s in app.screen.query(Static))
+        assert "last_name: theirs Nowak-Theirs → yours Nowak-Mine" in text
+        await pilot.press("escape")
+        assert form.query_one("#last_name", Input).value == "Nowak-Mine"
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ContactListScreen)
+    saved = ui.by_name(ui.reopen(sample_db), "Anna Nowak-Mine")
+    assert saved.version == 3
+
+
+async def test_saving_a_contact_deleted_meanwhile_is_refused(ui, sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await pilot.press("down", "e")
+        form = app.screen
+        await ui.fill(pilot, "#first_name", "Anka")
+        other = ui.reopen(sample_db)
+        other.delete(ui.by_name(other, "Anna Nowak").id, author="piotr")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert any("deleted by piotr" in m for m in ui.notifications(app))
+    repo = ui.reopen(sample_db)
+    [trashed] = repo.trash()
+    assert trashed.first_name == "Anna" and trashed.deleted_by == "piotr"
