@@ -177,6 +177,42 @@ async def test_duplicate_phone_in_one_contact_is_reported_on_the_second_row(ui, 
     assert ui.live_names(ui.reopen(sample_db)) == ALL
 
 
+async def test_ticking_a_consent_fills_in_today(ui, sample_db, make_app):
+    from datetime import date
+
+    from textual.widgets import Checkbox
+
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await pilot.press("down", "e")  # Anna: no consents yet
+        form = app.screen
+        box = form.query_one("#consent-sms", Checkbox)
+        box.focus()
+        await pilot.pause()
+        await pilot.press("space")
+        assert box.value
+        assert form.query_one("#consent-date-sms", Input).value == date.today().isoformat()
+        await ui.fill(pilot, "#consent-date-email", "2025-02-30")  # no such day, and not ticked
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ContactListScreen)  # an unticked channel's date is ignored
+    saved = ui.by_name(ui.reopen(sample_db), "Anna Nowak")
+    assert saved.consents.get("sms") == date.today().isoformat()
+    assert not saved.consents.get("email")
+
+
+async def test_bad_consent_date_is_reported_under_it(ui, sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await pilot.press("down", "down", "e")  # Łukasz: e-mail consent given 2025-03-01
+        form = app.screen
+        await ui.fill(pilot, "#consent-date-email", "2025-02-30")
+        await pilot.press("ctrl+s")
+        assert app.screen is form
+        assert error_of(form, "consents-email") == "This date does not exist."
+        assert form.query_one("#consent-date-email", Input).has_focus
+    assert ui.by_name(ui.reopen(sample_db), "Łukasz Wójcik").consents["email"] == "2025-03-01"
+
+
 # -- switching type, discarding, removing rows ---------------------------------------------
 
 

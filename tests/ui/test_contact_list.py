@@ -274,34 +274,52 @@ async def test_other_session_edit_refreshes_row_text(ui, sample_db, make_app):
         assert not any("501 000 111" in line for line in lines)
 
 
-async def test_read_only_database_opens_and_refuses_changes(ui, read_only, make_app):
-    app = make_app(read_only)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        assert app.database.read_only
-        assert isinstance(app.screen, ContactListScreen)
-        assert ui.shown_names(app) == ALL
-        assert "read-only" in app.sub_title
-        assert any("read-only" in message for message in ui.notifications(app))
+async def test_read_only_database_opens_and_refuses_changes(ui, sample_db, sample_ids, make_app):
+    import os
 
-        app.clear_notifications()
-        for key in ("n", "o", "e", "c", "d"):
-            await pilot.press(key)
-            assert isinstance(app.screen, ContactListScreen), key
-        assert ui.notifications(app).count("This database is read-only: nothing can be changed.") == 5
+    from tui_crm.ui.screens.trash import TrashScreen
 
-        # the card opens (looking is fine), but adding a note is refused too
-        await pilot.press("enter")
-        assert isinstance(app.screen, ContactCardScreen)
-        app.clear_notifications()
-        await pilot.press("a")
-        assert isinstance(app.screen, ContactCardScreen)
-        assert ui.notifications(app) == ["This database is read-only: nothing can be changed."]
-        await pilot.press("escape", "T")
-        # the trash is readable; r on an empty trash does nothing
-        await pilot.press("r")
-        assert app.is_running
-    assert app.return_code in (None, 0)
-    assert ui.live_names(ui.reopen(read_only)) == set(ALL)
+    ui.reopen(sample_db).delete(sample_ids["Alfa Sp. z o.o."], author="anna")
+    os.chmod(sample_db, 0o444)
+    try:
+        app = make_app(sample_db)
+        async with app.run_test(size=ui.SIZE) as pilot:
+            assert app.database.read_only
+            assert isinstance(app.screen, ContactListScreen)
+            assert ui.shown_names(app) == ALL[1:]
+            assert "read-only" in app.sub_title
+            assert any("read-only" in message for message in ui.notifications(app))
+
+            app.clear_notifications()
+            for key in ("n", "o", "e", "c", "d"):
+                await pilot.press(key)
+                assert isinstance(app.screen, ContactListScreen), key
+            assert ui.notifications(app).count("This database is read-only: nothing can be changed.") == 5
+
+            # the card opens (looking is fine), but adding a note is refused too
+            await pilot.press("enter")
+            assert isinstance(app.screen, ContactCardScreen)
+            app.clear_notifications()
+            await pilot.press("a")
+            assert isinstance(app.screen, ContactCardScreen)
+            assert ui.notifications(app) == ["This database is read-only: nothing can be changed."]
+
+            # the trash can be looked at; restoring is refused with a sentence, not a traceback
+            await pilot.press("escape", "T")
+            assert isinstance(app.screen, TrashScreen)
+            app.clear_notifications()
+            await pilot.press("r")
+            assert isinstance(app.screen, TrashScreen)
+            assert app.screen.query_one("#trash").row_count == 1
+            [message] = ui.notifications(app)
+            assert "read-only" in message
+            assert app.is_running and app._exception is None
+        assert app.return_code in (None, 0)
+    finally:
+        os.chmod(sample_db, 0o644)
+    repo = ui.reopen(sample_db)
+    assert ui.live_names(repo) == set(ALL[1:])
+    assert [c.display_name for c in repo.trash()] == ["Alfa Sp. z o.o."]
 
 
 async def test_f1_help_lists_the_list_keys(ui, sample_db, make_app):

@@ -75,7 +75,7 @@ class CrmApp(App[None]):
         self.data_version += 1
 
     def _handle_exception(self, error: Exception) -> None:
-        self._crash = error
+        self._crash = getattr(error, "error", error)  # a WorkerFailed carries the real error
         super()._handle_exception(error)
 
     def _fatal_error(self) -> None:

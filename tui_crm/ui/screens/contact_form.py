@@ -76,6 +76,7 @@ class ContactFormScreen(Screen[Contact | None]):
                     value=contact.kind.value,
                     allow_blank=False,
                     id="kind",
+                    compact=True,
                 )
                 yield Checkbox(_("Supplier"), contact.supplier, id="supplier")
             for field, label, kind in TEXT_FIELDS:
@@ -104,7 +105,7 @@ class ContactFormScreen(Screen[Contact | None]):
                 given = contact.consents.get(channel)
                 with Horizontal(classes="form-line consent-line"):
                     yield Checkbox(_("Consent: {channel}").format(channel=consent_label(channel)), bool(given), id=f"consent-{channel}")
-                    yield Input(given or "", placeholder=_("date given (YYYY-MM-DD)"), id=f"consent-date-{channel}", classes="consent-date")
+                    yield Input(given or "", placeholder=_("date given (YYYY-MM-DD)"), id=f"consent-date-{channel}", classes="consent-date", compact=True)
                 yield Static("", id=f"error-consents-{channel}", classes="error", markup=False)
         yield Footer()
 
@@ -114,7 +115,7 @@ class ContactFormScreen(Screen[Contact | None]):
             with Horizontal(classes="form-line"):
                 yield Label(label, classes="label")
                 suggester = SuggestFromList(suggestions, case_sensitive=False) if suggestions else None
-                yield Input(value, id=field, suggester=suggester, placeholder=placeholder)
+                yield Input(value, id=field, suggester=suggester, placeholder=placeholder, compact=True)
             yield Static("", id=f"error-{field}", classes="error", markup=False)
 
     def _known(self, field: str) -> set[str]:
@@ -287,7 +288,7 @@ class ContactFormScreen(Screen[Contact | None]):
         except InvalidContactError as error:
             self._show_errors(error.errors)
         except ConflictError as error:
-            self.run_worker(self._resolve_conflict(contact, error))
+            self.run_worker(self._resolve_conflict(result.contact, error))
         except StoreError as error:
             self.notify(str(error), severity="error", title=_("Not saved"), markup=False)
         else:

@@ -23,7 +23,7 @@ class TrashScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(_("Trash: deleted contacts. r restores one; shift+x deletes it for good."), id="trash-hint")
+        yield Static("", id="trash-hint")
         table: DataTable = DataTable(id="trash", cursor_type="row")
         table.add_columns(_("Name"), _("Deleted"), _("By"))
         yield table
@@ -39,8 +39,11 @@ class TrashScreen(Screen[None]):
         for contact in self.app.contacts.trash():
             cells = (contact.display_name, format_datetime(contact.deleted_at), contact.deleted_by or "")
             table.add_row(*map(Text, cells), key=str(contact.id))  # user text, never markup
-        if not table.row_count:
-            self.query_one("#trash-hint", Static).update(_("The trash is empty."))
+        self.query_one("#trash-hint", Static).update(
+            _("Trash: deleted contacts. r restores one; shift+x deletes it for good.")
+            if table.row_count
+            else _("The trash is empty.")
+        )
         table.focus()
 
     def _selected_id(self) -> int | None:

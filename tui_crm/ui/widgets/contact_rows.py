@@ -33,7 +33,7 @@ class EditableRow(Vertical):
         return Static("", classes="error row-error", markup=False)
 
     def remove_button(self) -> Button:
-        return Button("✕", classes="remove", tooltip=_("Remove (ctrl+r)"))
+        return Button("✕", classes="remove", tooltip=_("Remove (ctrl+r)"), compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.has_class("remove"):
@@ -56,15 +56,16 @@ class PhoneRow(EditableRow):
         labels = phone_type_labels()
         phone = self._phone
         with Horizontal(classes="row-line"):
-            yield Input(format_phone(phone.number) if phone.number else "", placeholder=_("Phone number"), classes="number")
+            yield Input(format_phone(phone.number) if phone.number else "", placeholder=_("Phone number"), classes="number", compact=True)
             yield Input(
                 labels.get(phone.type, phone.type),
                 placeholder=_("Type"),
                 classes="type",
                 suggester=SuggestFromList([*labels.values(), *self._custom_types], case_sensitive=False),
                 tooltip=_("mobile, work, home or your own type"),
+                compact=True,
             )
-            yield Input(phone.note, placeholder=_("Note, e.g. 9–12 only, ext. 21"), classes="note")
+            yield Input(phone.note, placeholder=_("Note, e.g. 9–12 only, ext. 21"), classes="note", compact=True)
             yield self.remove_button()
         with Horizontal(classes="row-line flags"):
             yield Checkbox("WhatsApp", phone.whatsapp, classes="whatsapp")
@@ -93,7 +94,7 @@ class EmailRow(EditableRow):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row-line"):
-            yield Input(self._email.address, placeholder=_("E-mail address"), classes="address")
+            yield Input(self._email.address, placeholder=_("E-mail address"), classes="address", compact=True)
             yield Checkbox(_("Consent"), self._email.consent, classes="consent", tooltip=_("Agrees to receive e-mail"))
             yield self.remove_button()
         yield self.error_line()
@@ -110,10 +111,10 @@ class AddressRow(EditableRow):
     def compose(self) -> ComposeResult:
         address = self._address
         with Horizontal(classes="row-line"):
-            yield Input(address.street, placeholder=_("Street and number"), classes="street")
-            yield Input(address.postal_code, placeholder="00-000", classes="postal-code")
-            yield Input(address.city, placeholder=_("City"), classes="city")
-            yield Input(address.country, placeholder="PL", classes="country", max_length=2)
+            yield Input(address.street, placeholder=_("Street and number"), classes="street", compact=True)
+            yield Input(address.postal_code, placeholder="00-000", classes="postal-code", compact=True)
+            yield Input(address.city, placeholder=_("City"), classes="city", compact=True)
+            yield Input(address.country, placeholder="PL", classes="country", max_length=2, compact=True)
             yield self.remove_button()
         yield self.error_line()
 
