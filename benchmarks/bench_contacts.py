@@ -917,14 +917,20 @@ def print_report(info: dict, tui: dict, base: dict, args) -> list[tuple[str, boo
         rows.append((label, ours, theirs, unit, target, note))
 
     b_n = args.baseline_contacts
+    if not b_n:
+        paint_note = ""
+    elif args.no_baseline_ui:
+        paint_note = "baseline: TinyDB load only, no UI (no ratio)"
+    else:
+        paint_note = "baseline: TinyDB + DataTable.add_rows"
     row("1 first paint, new process (spawn -> rows painted)", paint.get("wall"), bpaint.get("wall"), target="first_paint",
-        note="baseline: TinyDB + DataTable.add_rows" if not args.no_baseline_ui else "baseline: no UI (TinyDB load only)")
+        note=paint_note)
     row("    import", paint.get("import"), bpaint.get("import"))
     row("    load snapshot (Database / TinyDB JSONStorage)", paint.get("load"), bpaint.get("load"),
         note=f"of which GC {fmt_time(paint.get('load_gc'))}" if paint else "")
     row("    build index (ContactRepository) / format rows", paint.get("index"), bpaint.get("index"),
         note=f"of which GC {fmt_time(paint.get('index_gc'))}" if paint else "")
-    row("    Textual start -> rows painted", paint.get("ui"), bpaint.get("ui"),
+    row("    Textual start -> rows painted", paint.get("ui"), None if args.no_baseline_ui else bpaint.get("ui"),
         note=f"of which GC {fmt_time(paint.get('ui_gc'))}" if paint else "")
     row("    GC time, whole start-up", paint.get("gc_total"), bpaint.get("gc_total"))
     row("    search ready (background indexing done) after first paint", paint.get("search_ready"), None)
@@ -1005,7 +1011,8 @@ def print_report(info: dict, tui: dict, base: dict, args) -> list[tuple[str, boo
                 verdicts.append((label.strip(), ok))
         ours_text = "" if ours is None and not target else fmt_value(ours, unit)
         theirs_text = "" if theirs is None else fmt_value(theirs, unit)
-        print(f"{label:<66} {ours_text:>10} {theirs_text:>10} {ratio(ours, theirs):>7}  {target_text:<10} {verdict:<4}  {note}")
+        shown_ratio = "" if args.no_baseline_ui and label.startswith("1 ") else ratio(ours, theirs)
+        print(f"{label:<66} {ours_text:>10} {theirs_text:>10} {shown_ratio:>7}  {target_text:<10} {verdict:<4}  {note}")
     print("ratio = baseline / tui-crm (how many times faster or smaller tui-crm is).")
     failed = [label for label, ok in verdicts if not ok]
     print(f"targets: {len(verdicts) - len(failed)} of {len(verdicts)} met" + (f"; missed: {'; '.join(failed)}" if failed else ""))

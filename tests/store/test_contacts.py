@@ -155,3 +155,29 @@ def test_read_only_database_refuses_saves(db_path: Path) -> None:
             repo.save(make_person("Nowy", "Ktoś"), author="a")
     finally:
         db_path.chmod(0o644)
+
+
+def test_sorted_orders_stay_right_after_saves_renames_and_deletes(db_path: Path) -> None:
+    import random
+
+    repo = ContactRepository(Database(db_path), language="pl")
+    rng = random.Random(7)
+    names = ["Żaneta", "Łucja", "Adam", "Ćwik", "Zenon", "Lucyna", "Bożena", "Ewa"]
+    saved = [repo.save(make_person(rng.choice(names), rng.choice(names)), author="a") for _ in range(30)]
+    for column in ("name", "city", "phone"):
+        repo.find(ContactQuery(sort=column))  # warm the cached orders
+    for step in range(40):
+        contact = repo.get(rng.choice(saved).id)
+        if contact.deleted_at:
+            repo.restore(contact.id, author="a")
+        elif step % 5 == 0:
+            repo.delete(contact.id, author="a")
+        else:
+            contact.first_name = rng.choice(names)
+            contact.addresses = [Address(city=rng.choice(["Łódź", "Kraków", "Gdańsk", ""]), postal_code="")]
+            repo.save(contact, author="a")
+    fresh = ContactRepository(Database(db_path), language="pl")
+    for column in ("name", "city", "phone"):
+        for descending in (False, True):
+            query = ContactQuery(sort=column, descending=descending)
+            assert repo.find(query) == fresh.find(query)

@@ -90,32 +90,39 @@ def notifications(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-async def type_text(pilot: Pilot, text: str) -> None:
-    """Type ``text`` key by key (spaces, Polish letters and all), as a quick typist would.
+async def burst(pilot: Pilot, *keys: str) -> None:
+    """Press ``keys`` (key names or characters, as for ``pilot.press``) in one quick burst.
 
-    The same key events as ``pilot.press(*text)``, but sent in one burst: ``pilot.press``
-    waits for the app to go idle after every key (~45 ms each), which made typing most of the
-    run time. Keys are still processed one by one, in order, by whatever has focus.
+    The same key events as ``pilot.press(*keys)``, but ``pilot.press`` waits for the app to go
+    idle after every key (~45 ms or more each), which made typing most of the run time. The
+    keys are still handled one by one, in order, by whatever has focus at that moment, as when
+    a quick typist types or a terminal delivers several keys at once. Use it for typing and
+    cursor moves, not for keys that open or close screens.
     """
     app = pilot.app
-    for char in text:
-        key = char if char.isalnum() else _character_to_key(char)
-        event = events.Key(key, char)
+    for key in keys:
+        if len(key) == 1:
+            event = events.Key(key if key.isalnum() else _character_to_key(key), key)
+        else:
+            event = events.Key(key, None)
         event.set_sender(app)
         app.post_message(event)
     await pilot.pause()  # the app forwards the keys to the focused widget...
-    await pilot.pause()  # ...which handles them (and posts Changed messages)
-    await pilot.pause()
+    await pilot.pause()  # ...which handles them (and posts Changed messages)...
+    await pilot.pause()  # ...which the screen handles
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    """Type ``text`` character by character (spaces, Polish letters and all)."""
+    await burst(pilot, *text)
 
 
 async def fill(pilot: Pilot, selector: str, text: str) -> None:
-    """Focus the input ``selector`` on the current screen, clear it and type ``text``."""
-    app = pilot.app
-    widget = app.screen.query_one(selector, Input)
-    widget.focus()
-    await pilot.pause()
-    await pilot.press("end", "ctrl+u")
-    await type_text(pilot, text)
+    """Focus the input ``selector`` on the current screen, clear it (end, ctrl+u), type ``text``."""
+    widget = pilot.app.screen.query_one(selector, Input)
+    widget.focus()  # queued before the keys below, so they go to this input
+    await burst(pilot, "end", "ctrl+u", *text)
+    assert widget.has_focus
     assert widget.value == text
 
 

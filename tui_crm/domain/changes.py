@@ -48,7 +48,10 @@ def reapply_edit(base: dict[str, Any], mine: dict[str, Any], theirs: dict[str, A
     conflicts = []
     their_changes = {c.field: c for c in changed_fields(base, theirs)}
     for change in changed_fields(base, mine):
-        merged[change.field] = change.new
+        if change.new is None:  # the user emptied it: stored documents leave empty fields out
+            merged.pop(change.field, None)
+        else:
+            merged[change.field] = change.new
         other = their_changes.get(change.field)
         if other is not None and other.new != change.new:
             conflicts.append(FieldChange(change.field, other.new, change.new))
