@@ -90,21 +90,18 @@ def notifications(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-async def burst(pilot: Pilot, *keys: str) -> None:
-    """Press ``keys`` (key names or characters, as for ``pilot.press``) in one quick burst.
+async def type_text(pilot: Pilot, text: str) -> None:
+    """Type ``text`` character by character (spaces, Polish letters and all), in one burst.
 
-    The same key events as ``pilot.press(*keys)``, but ``pilot.press`` waits for the app to go
+    The same key events as ``pilot.press(*text)``, but ``pilot.press`` waits for the app to go
     idle after every key (~45 ms or more each), which made typing most of the run time. The
-    keys are still handled one by one, in order, by whatever has focus at that moment, as when
-    a quick typist types or a terminal delivers several keys at once. Use it for typing and
-    cursor moves, not for keys that open or close screens.
+    keys are still handled one by one, in order, by the focused widget, as when a quick typist
+    types. Only for printable text: Textual runs bound keys (end, ctrl+u, …) as actions *after*
+    the plain characters already queued, so a burst mixing both would be reordered.
     """
     app = pilot.app
-    for key in keys:
-        if len(key) == 1:
-            event = events.Key(key if key.isalnum() else _character_to_key(key), key)
-        else:
-            event = events.Key(key, None)
+    for char in text:
+        event = events.Key(char if char.isalnum() else _character_to_key(char), char)
         event.set_sender(app)
         app.post_message(event)
     await pilot.pause()  # the app forwards the keys to the focused widget...
@@ -112,17 +109,13 @@ async def burst(pilot: Pilot, *keys: str) -> None:
     await pilot.pause()  # ...which the screen handles
 
 
-async def type_text(pilot: Pilot, text: str) -> None:
-    """Type ``text`` character by character (spaces, Polish letters and all)."""
-    await burst(pilot, *text)
-
-
 async def fill(pilot: Pilot, selector: str, text: str) -> None:
     """Focus the input ``selector`` on the current screen, clear it (end, ctrl+u), type ``text``."""
     widget = pilot.app.screen.query_one(selector, Input)
     widget.focus()  # queued before the keys below, so they go to this input
-    await burst(pilot, "end", "ctrl+u", *text)
-    assert widget.has_focus
+    await pilot.press("end", "ctrl+u")
+    assert widget.has_focus and widget.value == ""
+    await type_text(pilot, text)
     assert widget.value == text
 
 

@@ -54,10 +54,8 @@ async def test_details_tab_shows_formatted_values(ui, sample_db, make_app):
         # and it is really on screen, not only in the widget
         assert any("601 234 567" in line for line in ui.screen_lines(app))
 
-
-async def test_organization_details_and_no_consent_text(ui, sample_db, make_app):
-    app = make_app(sample_db)
-    async with app.run_test(size=ui.SIZE) as pilot:
+        # an organization: NIP, supplier mark, an e-mail without consent
+        await pilot.press("escape")
         card = await open_card(pilot, "Zakład Ślusarski Żuraw")
         header = str(card.query_one("#card-header").render())
         assert "🚚 Zakład Ślusarski Żuraw" in header and "supplier" in header
@@ -97,9 +95,20 @@ async def test_add_note_from_the_card(ui, sample_db, make_app):
     app = make_app(sample_db)
     async with app.run_test(size=ui.SIZE) as pilot:
         card = await open_card(pilot, "Anna Nowak")
+        # escape cancels, and a note of only white space is not saved
+        await pilot.press("a")
+        await ui.type_text(pilot, "nie zapisuj")
+        await pilot.press("escape")
+        assert app.screen is card
+        await pilot.press("a", "space", "enter", "ctrl+s")
+        assert app.screen is card
+        assert body(card, "notes") == "No notes yet. Press a to add one."
+        assert ui.by_name(ui.reopen(sample_db), "Anna Nowak").version == 1
+
         await pilot.press("a")
         assert isinstance(app.screen, NoteEditorScreen)
         assert app.screen.query_one(TextArea).has_focus
+        assert app.screen.query_one(TextArea).text == ""  # a fresh editor, not the cancelled text
         await ui.type_text(pilot, "Dzwonić po 10:00")
         await pilot.press("enter")
         await ui.type_text(pilot, "Zamówienie: 5 szt.")
@@ -117,21 +126,6 @@ async def test_add_note_from_the_card(ui, sample_db, make_app):
     assert note.author == ui.USER
     assert note.at  # a timestamp
     assert saved.version == 2
-
-
-async def test_cancelled_or_empty_note_saves_nothing(ui, sample_db, make_app):
-    app = make_app(sample_db)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        card = await open_card(pilot, "Anna Nowak")
-        await pilot.press("a")
-        await ui.type_text(pilot, "nie zapisuj")
-        await pilot.press("escape")
-        assert app.screen is card
-        await pilot.press("a", "space", "enter", "ctrl+s")  # only white space
-        assert app.screen is card
-        assert body(card, "notes") == "No notes yet. Press a to add one."
-    saved = ui.by_name(ui.reopen(sample_db), "Anna Nowak")
-    assert saved.notes == [] and saved.version == 1
 
 
 async def test_map_link_shows_an_openstreetmap_url(ui, sample_db, make_app):
@@ -161,7 +155,7 @@ async def test_map_link_shows_an_openstreetmap_url(ui, sample_db, make_app):
         assert "This contact has no address." in ui.notifications(app)
 
 
-async def test_edit_from_card_refreshes_the_card(ui, sample_db, make_app):
+async def test_edit_and_copy_from_the_card(ui, sample_db, make_app):
     app = make_app(sample_db)
     async with app.run_test(size=ui.SIZE) as pilot:
         card = await open_card(pilot, "Anna Nowak")
@@ -173,12 +167,9 @@ async def test_edit_from_card_refreshes_the_card(ui, sample_db, make_app):
         details = lines_of(body(card, "details"))
         assert "Position Księgowa" in details
         assert "Version 2" in details
-    assert ui.by_name(ui.reopen(sample_db), "Anna Nowak").position == "Księgowa"
 
-
-async def test_copy_from_card(ui, sample_db, make_app):
-    app = make_app(sample_db)
-    async with app.run_test(size=ui.SIZE) as pilot:
+        # copy from the card: a new contact, prefilled; the card stays on the original
+        await pilot.press("escape")
         card = await open_card(pilot, "Zakład Ślusarski Żuraw")
         await pilot.press("c")
         form = app.screen
@@ -187,11 +178,13 @@ async def test_copy_from_card(ui, sample_db, make_app):
         await ui.fill(pilot, "#name", "Żuraw Oddział 2")
         await pilot.press("ctrl+s")
         assert app.screen is card
+        assert "Zakład Ślusarski Żuraw" in str(card.query_one("#card-header").render())
     repo = ui.reopen(sample_db)
+    assert ui.by_name(repo, "Anna Nowak").position == "Księgowa"
     copy, original = ui.by_name(repo, "Żuraw Oddział 2"), ui.by_name(repo, "Zakład Ślusarski Żuraw")
     assert copy.id != original.id
     assert [p.number for p in copy.phones] == [p.number for p in original.phones] == ["+48612345678"]
-    assert copy.nip == original.nip and copy.supplier
+    assert copy.nip == original.nip and copy.supplier and copy.version == 1
 
 
 async def test_delete_from_card_closes_it(ui, sample_db, make_app):

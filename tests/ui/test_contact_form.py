@@ -3,6 +3,7 @@ edit, copy, and a save that meets another session's newer version."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, Select, Static
 
 from tui_crm.domain.contact import ContactKind
@@ -144,73 +145,52 @@ async def test_invalid_input_shows_errors_under_fields_and_saves_nothing(ui, sam
     assert ui.live_names(ui.reopen(sample_db)) == ALL
 
 
-async def test_person_without_name_and_bad_discount(ui, sample_db, make_app):
-    app = make_app(sample_db)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        form = await open_new(pilot)
-        await ui.fill(pilot, "#discount", "abc")
-        await pilot.press("ctrl+s")
-        assert app.screen is form
-        assert error_of(form, "last_name") == "Enter a first or last name."
-        assert error_of(form, "discount") == "Enter the discount as a number."
-        assert form.query_one("#last_name", Input).has_focus
-        await ui.type_text(pilot, "Bez")
-        await ui.fill(pilot, "#discount", "12,5")
-        await pilot.press("ctrl+s")
-        assert isinstance(app.screen, ContactListScreen)
-    assert ui.by_name(ui.reopen(sample_db), "Bez").discount == 12.5
-
-
-async def test_duplicate_phone_in_one_contact_is_reported_on_the_second_row(ui, sample_db, make_app):
-    app = make_app(sample_db)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        form = await open_new(pilot)
-        await ui.type_text(pilot, "Ewa")
-        await pilot.press("alt+p")
-        await ui.type_text(pilot, "601234567")
-        await pilot.press("alt+p")
-        await ui.type_text(pilot, "+48 601 234 567")
-        await pilot.press("ctrl+s")
-        first, second = form.query(PhoneRow)
-        assert row_error(first) == ""
-        assert row_error(second) == "This phone number is already on the list."
-    assert ui.live_names(ui.reopen(sample_db)) == ALL
-
-
-async def test_ticking_a_consent_fills_in_today(ui, sample_db, make_app):
+async def test_every_problem_of_a_person_is_shown_at_once_then_fixed(ui, sample_db, make_app):
     from datetime import date
 
     from textual.widgets import Checkbox
 
     app = make_app(sample_db)
     async with app.run_test(size=ui.SIZE) as pilot:
-        await pilot.press("down", "e")  # Anna: no consents yet
-        form = app.screen
-        box = form.query_one("#consent-sms", Checkbox)
+        form = await open_new(pilot)  # no name at all
+        await pilot.press("alt+p")
+        await ui.type_text(pilot, "601234567")
+        await pilot.press("alt+p")
+        await ui.type_text(pilot, "+48 601 234 567")  # the same number, written differently
+        await ui.fill(pilot, "#discount", "abc")
+        box = form.query_one("#consent-email", Checkbox)
         box.focus()
-        await pilot.pause()
-        await pilot.press("space")
+        await pilot.press("space")  # ticking a consent fills in today's date
         assert box.value
-        assert form.query_one("#consent-date-sms", Input).value == date.today().isoformat()
-        await ui.fill(pilot, "#consent-date-email", "2025-02-30")  # no such day, and not ticked
-        await pilot.press("ctrl+s")
-        assert isinstance(app.screen, ContactListScreen)  # an unticked channel's date is ignored
-    saved = ui.by_name(ui.reopen(sample_db), "Anna Nowak")
-    assert saved.consents.get("sms") == date.today().isoformat()
-    assert not saved.consents.get("email")
-
-
-async def test_bad_consent_date_is_reported_under_it(ui, sample_db, make_app):
-    app = make_app(sample_db)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await pilot.press("down", "down", "e")  # Łukasz: e-mail consent given 2025-03-01
-        form = app.screen
+        assert form.query_one("#consent-date-email", Input).value == date.today().isoformat()
         await ui.fill(pilot, "#consent-date-email", "2025-02-30")
+        await ui.fill(pilot, "#consent-date-sms", "2025-02-31")  # not ticked: ignored
         await pilot.press("ctrl+s")
+
         assert app.screen is form
+        assert error_of(form, "last_name") == "Enter a first or last name."
+        assert error_of(form, "discount") == "Enter the discount as a number."
         assert error_of(form, "consents-email") == "This date does not exist."
-        assert form.query_one("#consent-date-email", Input).has_focus
-    assert ui.by_name(ui.reopen(sample_db), "Łukasz Wójcik").consents["email"] == "2025-03-01"
+        assert error_of(form, "consents-sms") == ""
+        first, second = form.query(PhoneRow)
+        assert row_error(first) == ""
+        assert row_error(second) == "This phone number is already on the list."
+        assert "Please correct the marked fields (4)." in ui.notifications(app)
+        assert form.query_one("#last_name", Input).has_focus  # the first error
+
+        await ui.type_text(pilot, "Bez")
+        await ui.fill(pilot, "#discount", "12,5")
+        await ui.fill(pilot, "#consent-date-email", "2025-02-28")
+        second.query_one(".number", Input).focus()
+        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ContactListScreen)
+        assert ui.cursor_name(app) == "Bez"
+    saved = ui.by_name(ui.reopen(sample_db), "Bez")
+    assert saved.discount == 12.5
+    assert [p.number for p in saved.phones] == ["+48601234567"]
+    assert saved.consents.get("email") == "2025-02-28"
+    assert not saved.consents.get("sms")
 
 
 # -- switching type, discarding, removing rows ---------------------------------------------
@@ -235,7 +215,6 @@ async def _choose_kind(pilot, form: ContactFormScreen, label: str) -> None:
             break
         await pilot.press("down")
     await pilot.press("enter")
-    await pilot.pause()
     wanted = {"Person": ContactKind.PERSON.value, "Organization": ContactKind.ORGANIZATION.value}[label]
     assert select.value == wanted
 
@@ -276,6 +255,15 @@ async def test_switching_type_keeps_phones_and_carries_the_name(ui, sample_db, m
 async def test_escape_on_dirty_form_asks_before_discarding(ui, sample_db, make_app):
     app = make_app(sample_db)
     async with app.run_test(size=ui.SIZE) as pilot:
+        # an untouched form closes at once, new or existing
+        await open_new(pilot)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ContactListScreen)
+        await pilot.press("e")
+        assert isinstance(app.screen, ContactFormScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ContactListScreen)
+
         form = await open_new(pilot)
         await ui.type_text(pilot, "Roman")
         await pilot.press("escape")
@@ -294,17 +282,19 @@ async def test_escape_on_dirty_form_asks_before_discarding(ui, sample_db, make_a
     assert ui.live_names(ui.reopen(sample_db)) == ALL
 
 
-async def test_escape_on_untouched_form_closes_at_once(ui, sample_db, make_app):
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: ctrl+q (Textual's app-wide quit) closes the app from a form with unsaved changes "
+    "without the 'Discard your unsaved changes?' question that escape asks; the typing is lost.",
+)
+async def test_ctrl_q_on_dirty_form_asks_first(ui, sample_db, make_app):
     app = make_app(sample_db)
     async with app.run_test(size=ui.SIZE) as pilot:
         await open_new(pilot)
-        await pilot.press("escape")
-        assert isinstance(app.screen, ContactListScreen)
-        # an existing contact opened for editing, left alone: no question either
-        await pilot.press("e")
-        assert isinstance(app.screen, ContactFormScreen)
-        await pilot.press("escape")
-        assert isinstance(app.screen, ContactListScreen)
+        await ui.type_text(pilot, "Halina")
+        await pilot.press("ctrl+q")
+        assert app.is_running
+        assert isinstance(app.screen, ConfirmScreen)
 
 
 async def test_ctrl_r_removes_the_focused_row(ui, sample_db, make_app):
@@ -361,6 +351,30 @@ async def test_edit_saves_new_value_and_bumps_version(ui, sample_db, make_app):
     assert saved.tags == ["hurt", "nowy"]
     assert [p.number for p in saved.phones] == ["+48501000111"]  # untouched fields kept
     assert "Anna Nowak" not in ui.live_names(repo)
+
+
+async def test_editing_one_field_leaves_every_other_field_as_it_was(ui, sample_db, make_app):
+    """The form shows values in display form (601 234 567, labels, dates); saving must not
+    change anything the user did not touch."""
+    repo = ui.reopen(sample_db)
+    before = {name: ui.by_name(repo, name).to_doc() for name in ("Zakład Ślusarski Żuraw", "Łukasz Wójcik")}
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await pilot.press("end", "e")  # Zakład: supplier, NIP, tags
+        await ui.fill(pilot, "#regon", "123456785")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ContactListScreen)
+        await pilot.press("up", "e")  # Łukasz: WhatsApp, a phone note, consents, an address
+        await ui.fill(pilot, "#position", "Prezes")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ContactListScreen)
+    repo = ui.reopen(sample_db)
+    bookkeeping = {"version", "updated_at", "updated_by"}
+    for name, field in (("Zakład Ślusarski Żuraw", "regon"), ("Łukasz Wójcik", "position")):
+        after = ui.by_name(repo, name).to_doc()
+        changed = {k for k in before[name].keys() | after.keys() if before[name].get(k) != after.get(k)}
+        assert changed - bookkeeping == {field}, name
+        assert after["version"] == 2
 
 
 async def test_copy_creates_a_new_prefilled_contact(ui, sample_db, sample_ids, make_app):

@@ -26,6 +26,15 @@ async def test_delete_restore_round_trip(ui, sample_db, sample_ids, make_app):
     async with app.run_test(size=ui.SIZE) as pilot:
         await pilot.press("down")
         assert ui.cursor_name(app) == "Anna Nowak"
+        # n, escape: nothing happens (also with the delete key)
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n", "delete")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        assert ui.shown_names(app) == ALL
+        assert ui.reopen(sample_db).trash() == []
+
         await pilot.press("d")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
@@ -55,21 +64,6 @@ async def test_delete_restore_round_trip(ui, sample_db, sample_ids, make_app):
         assert isinstance(app.screen, ContactListScreen)
         assert ui.shown_names(app) == ALL
     assert ui.live_names(ui.reopen(sample_db)) == set(ALL)
-
-
-async def test_answering_no_deletes_nothing(ui, sample_db, make_app):
-    app = make_app(sample_db)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await pilot.press("d")
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("n")
-        await pilot.press("delete")  # the other key for delete
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("escape")
-        assert isinstance(app.screen, ContactListScreen)
-        assert ui.shown_names(app) == ALL
-    repo = ui.reopen(sample_db)
-    assert repo.trash() == [] and ui.live_names(repo) == set(ALL)
 
 
 async def test_purge_removes_for_good(ui, sample_db, sample_ids, make_app):

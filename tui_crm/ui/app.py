@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import traceback
 from datetime import datetime
 from pathlib import Path
@@ -52,9 +51,7 @@ class CrmApp(App[None]):
     @classmethod
     def open(cls, path: Path, *, user: str) -> CrmApp:
         database = Database(path)
-        app = cls(ContactRepository(database, i18n.language()), user=user)
-        gc.freeze()  # the loaded records live as long as the app: keep them out of GC scans
-        return app
+        return cls(ContactRepository(database, i18n.language()), user=user)
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.database.path.name} · {self.user}"
