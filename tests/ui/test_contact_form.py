@@ -88,24 +88,23 @@ async def test_add_organization_with_valid_nip(ui, sample_db, make_app):
         assert isinstance(app.screen, ContactListScreen)
         assert ui.cursor_name(app) == "Budmat Sp. z o.o."
 
-    saved = ui.by_name(ui.reopen(sample_db), "Budmat Sp. z o.o.")
-    assert saved.kind == ContactKind.ORGANIZATION
-    assert saved.nip == "5260250274"
-    assert saved.first_name == saved.last_name == ""
-
-
-async def test_new_contact_while_filtered_out_is_shown_anyway(ui, sample_db, make_app):
-    """Saving a person while only organizations are listed: the list shows it, cursor on it."""
-    app = make_app(sample_db)
-    async with app.run_test(size=ui.SIZE) as pilot:
-        await pilot.press("3")
-        assert "Anna Nowak" not in ui.shown_names(app)
-        await open_new(pilot)
-        await ui.type_text(pilot, "Zenon")
+        # saved while persons only are listed: the filter goes, the cursor is on the new one
+        await pilot.press("2")
+        assert "Budmat Sp. z o.o." not in ui.shown_names(app)
+        await open_new(pilot, "o")
+        await ui.type_text(pilot, "Zenit")
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, ContactListScreen)
-        assert ui.cursor_name(app) == "Zenon"
-        assert len(ui.shown_ids(app)) == 5
+        assert ui.cursor_name(app) == "Zenit"
+        assert len(ui.shown_ids(app)) == 6
+        assert ui.count_label(app) == "6 contacts"
+
+    repo = ui.reopen(sample_db)
+    saved = ui.by_name(repo, "Budmat Sp. z o.o.")
+    assert saved.kind == ContactKind.ORGANIZATION
+    assert saved.nip == "5260250274"  # dashes gone
+    assert saved.first_name == saved.last_name == ""
+    assert ui.by_name(repo, "Zenit").kind == ContactKind.ORGANIZATION
 
 
 # -- validation ----------------------------------------------------------------------------
@@ -236,20 +235,21 @@ async def test_switching_type_keeps_phones_and_carries_the_name(ui, sample_db, m
         [phone] = form.query(PhoneRow)
         assert phone.query_one(".number", Input).value == "601 234 567"
 
-        # rename the organization; back to person: the person's names are still there
+        # rename the organization; back to person: the person's names are still there, and
+        # saving as a person drops the (hidden) organization fields
         await ui.fill(pilot, "#name", "Nowicki Transport")
+        await ui.fill(pilot, "#nip", ui.NIP_BAD)  # hidden below, so it must not block the save
         await _choose_kind(pilot, form, "Person")
         assert form.query_one("#first_name", Input).value == "Jan"
         assert form.query_one("#last_name", Input).value == "Nowicki"
-        await _choose_kind(pilot, form, "Organization")
-        assert form.query_one("#name", Input).value == "Nowicki Transport"
+        assert not form.query_one("#field-name").display
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, ContactListScreen)
 
-    saved = ui.by_name(ui.reopen(sample_db), "Nowicki Transport")
-    assert saved.kind == ContactKind.ORGANIZATION
+    saved = ui.by_name(ui.reopen(sample_db), "Jan Nowicki")
+    assert saved.kind == ContactKind.PERSON
     assert [p.number for p in saved.phones] == ["+48601234567"]
-    assert saved.first_name == saved.last_name == ""  # the hidden person fields are dropped
+    assert saved.name == saved.nip == ""
 
 
 async def test_escape_on_dirty_form_asks_before_discarding(ui, sample_db, make_app):

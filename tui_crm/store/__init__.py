@@ -3,6 +3,7 @@
 from .contact_index import SORT_COLUMNS, ContactQuery
 from .contacts import ContactRepository, InvalidContactError
 from .database import Database, create_database
+from .links import LinkError, LinkRepository
 from .errors import (
     ConflictError,
     NewerSchemaError,
@@ -20,6 +21,8 @@ __all__ = [
     "ContactRepository",
     "Database",
     "InvalidContactError",
+    "LinkError",
+    "LinkRepository",
     "NewerSchemaError",
     "NotADatabaseError",
     "NotFoundError",

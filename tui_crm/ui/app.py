@@ -15,6 +15,8 @@ from textual.reactive import reactive
 from tui_crm import i18n
 from tui_crm.i18n import _
 from tui_crm.store import ContactRepository, Database, StoreError
+from tui_crm.store.links import LinkRepository
+from tui_crm.store.settings import SettingsRepository
 
 from .commands import BindingCommands
 from .screens.contact_list import ContactListScreen
@@ -44,6 +46,8 @@ class CrmApp(App[None]):
     def __init__(self, contacts: ContactRepository, *, user: str) -> None:
         super().__init__()
         self.contacts = contacts
+        self.links = LinkRepository(contacts)
+        self.settings = SettingsRepository(contacts.database)
         self.database = contacts.database
         self.user = user
         self.database.subscribe(lambda _ops: self._bump())

@@ -1,0 +1,234 @@
+"""Contact persons (person ↔ organization links) and relations between persons.
+
+Every rule that spans several links — one organization per person, exactly one primary
+contact — is checked inside one write, under the lock, against the current state, and all
+links it touches change in the same batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from tui_crm.domain.contact_persons import (
+    ContactPersonLink,
+    LinkRuleError,
+    check_new_link,
+    primary_after_unlink,
+)
+from tui_crm.i18n import _
+
+from .contacts import ContactRepository, utc_now
+from .database import WriteBatch
+from .errors import ConflictError, NotFoundError, StoreError
+from .journal import Op
+
+LINKS = "links"
+RELATIONS = "relations"
+
+
+class LinkError(StoreError):
+    """A contact-person rule refused the change; nothing was written."""
+
+
+class LinkRepository:
+    def __init__(self, contacts: ContactRepository) -> None:
+        self.contacts = contacts
+        self.database = contacts.database
+        self._links = self.database.table(LINKS)
+        self._relations = self.database.table(RELATIONS)
+        self._by_person: dict[int, int] = {}
+        self._by_organization: dict[int, set[int]] = {}
+        self._owners: dict[int, tuple[int, int]] = {}  # link id -> (person id, organization id)
+        self._rebuild()
+        self.database.subscribe(self._on_change)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def of_person(self, person_id: int) -> ContactPersonLink | None:
+        link_id = self._by_person.get(person_id)
+        return None if link_id is None else self._get(link_id)
+
+    def of_organization(self, organization_id: int, *, include_trashed: bool = False) -> list[ContactPersonLink]:
+        """The organization's contact persons, primary first, then by name."""
+        links = [self._get(i) for i in self._by_organization.get(organization_id, ())]
+        if not include_trashed:
+            links = [link for link in links if self._live(link.person_id)]
+        return sorted(links, key=lambda link: (not link.primary, self._name(link.person_id)))
+
+    def primary_of(self, organization_id: int) -> ContactPersonLink | None:
+        return next((link for link in self.of_organization(organization_id) if link.primary), None)
+
+    def login_taken(self, email: str, *, except_link_id: int | None = None) -> bool:
+        wanted = email.strip().casefold()
+        return any(
+            (doc.get("portal", {}).get("login_email", "").casefold() == wanted and link_id != except_link_id)
+            for link_id, doc in self._links.raw_items()
+        )
+
+    def related_persons(self, person_id: int) -> list[tuple[int, str]]:
+        """(other person id, note) for each relation of this person."""
+        found = []
+        for _id, doc in self._relations.raw_items():
+            if person_id in (doc["a"], doc["b"]):
+                other = doc["b"] if doc["a"] == person_id else doc["a"]
+                if self._live(other):
+                    found.append((other, doc.get("note", "")))
+        return found
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def link(self, link: ContactPersonLink, *, author: str, move: bool = False,
+             successor_id: int | None = None) -> ContactPersonLink:
+        """Add ``link``. With ``move`` a person already in another organization moves here
+        (``successor_id`` becomes primary there if the person was its primary)."""
+        with self._write() as batch:
+            person = self.contacts.doc(link.person_id)
+            organization = self.contacts.doc(link.organization_id)
+            if person is None or organization is None:
+                raise NotFoundError(_("The contact no longer exists."))
+            existing = self.of_person(link.person_id)
+            check_new_link(person.get("kind", ""), organization.get("kind", ""), existing, link.organization_id, move=move)
+            if existing is not None:
+                self._remove_link(batch, existing, successor_id, author)
+            new = ContactPersonLink.from_doc(link.to_doc())
+            new.id = batch.new_id(LINKS)
+            new.primary = not self.of_organization(link.organization_id)
+            if new.primary:  # a primary left in the trash hands over to the first live person
+                self._clear_primary(batch, link.organization_id, author)
+            new.version = 1
+            new.created_at = new.updated_at = utc_now()
+            new.created_by = new.updated_by = author
+            batch.put(LINKS, new.id, new.to_doc())
+        return new
+
+    def update(self, link: ContactPersonLink, *, author: str) -> ContactPersonLink:
+        """Save the role, flags, portal settings etc. of a link edited from ``link.version``.
+
+        Making it primary moves the flag from the current primary; switching the flag off is
+        refused: another person has to be made primary instead.
+        """
+        with self._write() as batch:
+            current = self._links.raw_get(link.id) if link.id is not None else None
+            if current is None or current.get("version") != link.version:
+                raise ConflictError(current)
+            if current.get("primary") and not link.primary:
+                raise LinkRuleError(_("The primary contact cannot be switched off; make another person primary instead."))
+            login = link.portal.login_email
+            if login and self.login_taken(login, except_link_id=link.id):
+                raise LinkRuleError(_("The login e-mail {email} is already used by another contact.").format(email=login))
+            if link.primary and not current.get("primary"):
+                self._clear_primary(batch, link.organization_id, author)
+            saved = ContactPersonLink.from_doc(link.to_doc(), link.id)
+            saved.person_id, saved.organization_id = current["person_id"], current["organization_id"]
+            self._stamp(saved, current, author)
+            batch.put(LINKS, saved.id, saved.to_doc())
+        return saved
+
+    def set_primary(self, person_id: int, *, author: str) -> ContactPersonLink:
+        link = self.of_person(person_id)
+        if link is None:
+            raise NotFoundError(_("This person is not a contact person of any organization."))
+        link.primary = True
+        return self.update(link, author=author)
+
+    def unlink(self, person_id: int, *, author: str, successor_id: int | None = None) -> None:
+        """Remove the person from their organization; both contacts stay."""
+        with self._write() as batch:
+            link = self.of_person(person_id)
+            if link is None:
+                raise NotFoundError(_("This person is not a contact person of any organization."))
+            self._remove_link(batch, link, successor_id, author)
+
+    def relate(self, a: int, b: int, *, note: str = "", author: str) -> None:
+        """Relate two persons (seed 001 "related contacts")."""
+        if a == b:
+            raise LinkRuleError(_("A person cannot be related to themselves."))
+        with self._write() as batch:
+            if any({doc["a"], doc["b"]} == {a, b} for _id, doc in self._relations.raw_items()):
+                raise LinkRuleError(_("These persons are already related."))
+            batch.put(RELATIONS, batch.new_id(RELATIONS), {"a": a, "b": b, "note": note, "created_by": author, "created_at": utc_now()})
+
+    def unrelate(self, a: int, b: int) -> None:
+        with self._write() as batch:
+            for relation_id, doc in self._relations.raw_items():
+                if {doc["a"], doc["b"]} == {a, b}:
+                    batch.remove(RELATIONS, relation_id)
+
+    # -- internals -------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[WriteBatch]:
+        try:
+            with self.database.write() as batch:
+                yield batch
+        except LinkRuleError as error:
+            raise LinkError(str(error)) from error
+
+    def _remove_link(self, batch: WriteBatch, link: ContactPersonLink, successor_id: int | None, author: str) -> None:
+        links = self.of_organization(link.organization_id)
+        new_primary = primary_after_unlink(links, link.person_id, successor_id)
+        batch.remove(LINKS, link.id)
+        if new_primary is not None:
+            successor = self.of_person(new_primary)
+            successor.primary = True
+            self._stamp(successor, self._links.raw_get(successor.id), author)
+            batch.put(LINKS, successor.id, successor.to_doc())
+
+    def _clear_primary(self, batch: WriteBatch, organization_id: int, author: str) -> None:
+        for other in self.of_organization(organization_id, include_trashed=True):
+            if other.primary:
+                other.primary = False
+                self._stamp(other, self._links.raw_get(other.id), author)
+                batch.put(LINKS, other.id, other.to_doc())
+
+    @staticmethod
+    def _stamp(link: ContactPersonLink, current: dict[str, Any], author: str) -> None:
+        link.version = int(current.get("version", 0)) + 1
+        link.created_at, link.created_by = current.get("created_at", ""), current.get("created_by", "")
+        link.updated_at, link.updated_by = utc_now(), author
+
+    def _get(self, link_id: int) -> ContactPersonLink:
+        return ContactPersonLink.from_doc(self._links.raw_get(link_id), link_id)
+
+    def _live(self, contact_id: int) -> bool:
+        doc = self.contacts.doc(contact_id)
+        return doc is not None and not doc.get("deleted_at")
+
+    def _name(self, contact_id: int) -> str:
+        from tui_crm.domain.contact import display_name
+
+        doc = self.contacts.doc(contact_id)
+        return display_name(doc) if doc else ""
+
+    def _rebuild(self) -> None:
+        self._by_person.clear()
+        self._by_organization.clear()
+        self._owners.clear()
+        for link_id, doc in self._links.raw_items():
+            self._index(link_id, doc)
+
+    def _index(self, link_id: int, doc: dict[str, Any]) -> None:
+        person_id, organization_id = doc["person_id"], doc["organization_id"]
+        self._owners[link_id] = (person_id, organization_id)
+        self._by_person[person_id] = link_id
+        self._by_organization.setdefault(organization_id, set()).add(link_id)
+
+    def _unindex(self, link_id: int) -> None:
+        owner = self._owners.pop(link_id, None)
+        if owner is not None:
+            person_id, organization_id = owner
+            if self._by_person.get(person_id) == link_id:
+                del self._by_person[person_id]
+            self._by_organization.get(organization_id, set()).discard(link_id)
+
+    def _on_change(self, ops: list[Op]) -> None:
+        if not ops:
+            self._rebuild()
+            return
+        for table, link_id, doc in ops:
+            if table == LINKS:
+                self._unindex(link_id)
+                if doc is not None:
+                    self._index(link_id, doc)
