@@ -282,11 +282,6 @@ async def test_escape_on_dirty_form_asks_before_discarding(ui, sample_db, make_a
     assert ui.live_names(ui.reopen(sample_db)) == ALL
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: ctrl+q (Textual's app-wide quit) closes the app from a form with unsaved changes "
-    "without the 'Discard your unsaved changes?' question that escape asks; the typing is lost.",
-)
 async def test_ctrl_q_on_dirty_form_asks_first(ui, sample_db, make_app):
     app = make_app(sample_db)
     async with app.run_test(size=ui.SIZE) as pilot:

@@ -97,6 +97,21 @@ class CrmApp(App[None]):
         self._exit_renderables.append(Text(message))
         self._close_messages_no_wait()
 
+    async def action_quit(self) -> None:
+        """Quit, but never silently drop a form with unsaved changes (ctrl+q works anywhere)."""
+        from .screens.confirm import ConfirmScreen
+
+        if not any(getattr(screen, "has_unsaved_changes", lambda: False)() for screen in self.screen_stack):
+            self.exit()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        question = _("A form has unsaved changes. Quit and lose them?")
+        self.push_screen(ConfirmScreen(question, yes=_("Quit"), no=_("Keep editing")), answered)
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))

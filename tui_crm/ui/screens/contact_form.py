@@ -307,8 +307,11 @@ class ContactFormScreen(Screen[Contact | None]):
         self._baseline = None  # the user's edit is still unsaved
         await self.app.push_screen_wait(ConflictScreen(str(error), reapplied))
 
+    def has_unsaved_changes(self) -> bool:
+        return self._baseline is None or self.read_form().to_doc() != self._baseline
+
     def action_cancel(self) -> None:
-        if self._baseline is not None and self.read_form().to_doc() == self._baseline:
+        if not self.has_unsaved_changes():
             self.dismiss(None)
             return
 
