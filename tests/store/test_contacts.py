@@ -181,3 +181,20 @@ def test_sorted_orders_stay_right_after_saves_renames_and_deletes(db_path: Path)
         for descending in (False, True):
             query = ContactQuery(sort=column, descending=descending)
             assert repo.find(query) == fresh.find(query)
+
+
+def test_a_result_handed_out_never_changes_under_the_caller(repo: ContactRepository) -> None:
+    first = repo.save(make_person("Adam", "Nowak"), author="a")
+    shown = repo.find()
+    repo.save(make_person("Zofia", "Kos"), author="a")
+    assert shown == [first.id]
+    assert len(repo.find()) == 2
+
+
+def test_backspace_returns_the_earlier_result_and_data_changes_are_seen(repo: ContactRepository) -> None:
+    repo.save(make_person("Anna", "Kowalska"), author="a")
+    kowal = repo.find(ContactQuery(text="kowal"))
+    repo.find(ContactQuery(text="kowals"))
+    assert repo.find(ContactQuery(text="kowal")) == kowal
+    added = repo.save(make_person("Jan", "Kowalczyk"), author="a")
+    assert added.id in repo.find(ContactQuery(text="kowal"))

@@ -8,6 +8,7 @@ of scanning everything again.
 from __future__ import annotations
 
 from bisect import insort
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -16,6 +17,7 @@ from tui_crm.domain.collation import sort_key
 from tui_crm.domain.contact import ContactKind, display_name
 from tui_crm.domain.text import fold, query_tokens, search_haystack
 
+RECENT_RESULTS = 16
 SORT_COLUMNS = ("name", "kind", "phone", "email", "city", "tags", "manager")
 
 
@@ -45,7 +47,9 @@ class ContactIndex:
         self._haystacks: dict[int, str] = {}
         self._name_keys: dict[int, str] = {}
         self._orders: dict[tuple[str, bool], list[int]] = {}
-        self._last: tuple[ContactQuery, list[str], list[int]] | None = None
+        # Recent results, newest last: a longer query narrows one of them, backspace finds
+        # its earlier result here. Cleared whenever the data changes.
+        self._recent: OrderedDict[tuple[ContactQuery, tuple[str, ...]], list[int]] = OrderedDict()
         self._unindexed: list[int] = []  # ids whose haystack is not built yet (see index_pending)
 
     def __len__(self) -> int:
@@ -95,13 +99,17 @@ class ContactIndex:
                     del orders[(column, descending)]  # bisect needs ascending keys
                 else:
                     insort(order, contact_id, key=self._column_key(column))
-        self._last = None
+        self._recent.clear()
 
     def find(self, query: ContactQuery) -> list[int]:
         tokens = query_tokens(query.text)
+        key = (query.with_text(""), tuple(tokens))
+        if key in self._recent:
+            self._recent.move_to_end(key)
+            return self._recent[key]
         if tokens:
             self.index_pending()
-        candidates = self._narrowing_base(query, tokens)
+        candidates = self._narrowing_base(key[0], tokens)
         haystacks = self._haystacks
         if tokens:
             if len(tokens) == 1:
@@ -109,7 +117,9 @@ class ContactIndex:
                 candidates = [i for i in candidates if token in haystacks[i]]
             else:
                 candidates = [i for i in candidates if all(t in haystacks[i] for t in tokens)]
-        self._last = (query, tokens, candidates)
+        self._recent[key] = candidates
+        if len(self._recent) > RECENT_RESULTS:
+            self._recent.popitem(last=False)
         return candidates
 
     def tag_counts(self) -> dict[str, int]:
@@ -128,22 +138,24 @@ class ContactIndex:
 
     def _invalidate(self) -> None:
         self._orders.clear()
-        self._last = None
+        self._recent.clear()
 
-    def _narrowing_base(self, query: ContactQuery, tokens: list[str]) -> list[int]:
-        """The previous result when the new query only adds to its text, else the filtered order."""
-        if self._last is not None:
-            last_query, last_tokens, last_result = self._last
+    def _narrowing_base(self, filters: ContactQuery, tokens: list[str]) -> list[int]:
+        """The smallest recent result that the new query can only narrow, else all contacts
+        that pass the filters (in sort order)."""
+        best: list[int] | None = None
+        for (old_filters, old_tokens), result in self._recent.items():
             if (
-                last_query.with_text("") == query.with_text("")
-                and len(tokens) >= len(last_tokens)
-                and all(old in new for old, new in zip(last_tokens, tokens))
+                old_filters == filters
+                and len(tokens) >= len(old_tokens)
+                and all(old in new for old, new in zip(old_tokens, tokens))
+                and (best is None or len(result) < len(best))
             ):
-                return last_result
-        return self._filtered(query)
+                best = result
+        return best if best is not None else self._filtered(filters)
 
     def _filtered(self, query: ContactQuery) -> list[int]:
-        ids = self._order(query.sort, query.descending)
+        ids = list(self._order(query.sort, query.descending))  # a copy: orders change in place
         docs = self._docs
         if query.kind is not None:
             kind = str(query.kind)
