@@ -153,7 +153,7 @@ def test_key_names_in_messages_stay_as_they_are(catalogue: Catalog) -> None:
         f"{_label(m)}: {form!r}"
         for m in _entries(catalogue)
         for form in _forms(m)
-        if sorted(keys.findall(form)) != sorted(keys.findall(m.id if isinstance(m.id, str) else m.id[0]))
+        if form and sorted(keys.findall(form)) != sorted(keys.findall(m.id if isinstance(m.id, str) else m.id[0]))
     ]
     assert not problems, "\n".join(problems)
 
@@ -178,6 +178,8 @@ def test_compiled_catalogue_is_up_to_date(catalogue: Catalog) -> None:
     assert [compiled.plural(n) for n in (1, 2, 5, 22, 25)] == [0, 1, 2, 1, 2]
     problems = []
     for message in _entries(catalogue):
+        if not all(_forms(message)):
+            continue  # untranslated: reported by test_every_source_string_has_a_polish_translation
         if message.pluralizable:
             singular, plural = message.id[0], message.id[1]
             for n in (1, 2, 5):
@@ -325,7 +327,7 @@ PILOT_SCRIPT = textwrap.dedent(
 
     from tui_crm import i18n
 
-    i18n.setup("pl")
+    i18n.setup(sys.argv[2])
 
     from textual.widgets import Footer, Input, Static
     from textual.widgets._footer import FooterKey
@@ -348,7 +350,7 @@ PILOT_SCRIPT = textwrap.dedent(
 
 
     def footer(app):
-        return [key.description for key in app.screen.query_one(Footer).query(FooterKey)]
+        return [[key.key_display, key.description] for key in app.screen.query_one(Footer).query(FooterKey)]
 
 
     async def main(path):
@@ -370,6 +372,10 @@ PILOT_SCRIPT = textwrap.dedent(
             await pilot.pause()
             out["card_footer"] = footer(app)
             out["card_lines"] = screen_lines(app)
+            await pilot.press("2")
+            await pilot.pause()
+            out["related_footer"] = footer(app)
+            out["related_lines"] = screen_lines(app)
         print(json.dumps(out, ensure_ascii=False))
 
 
@@ -378,18 +384,26 @@ PILOT_SCRIPT = textwrap.dedent(
 )
 
 
-@pytest.fixture(scope="module")
-def polish_app(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    folder = tmp_path_factory.mktemp("pilot_pl")
-    script = folder / "pilot_pl.py"
+def _run_pilot(folder: Path, language: str) -> dict:
+    script = folder / "pilot.py"
     script.write_text(PILOT_SCRIPT, encoding="utf-8")
-    result = _run([str(script), str(folder / "crm.json")])
+    result = _run([str(script), str(folder / "crm.json"), language])
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.fixture(scope="module")
+def polish_app(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return _run_pilot(tmp_path_factory.mktemp("pilot_pl"), "pl")
+
+
+@pytest.fixture(scope="module")
+def english_app(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return _run_pilot(tmp_path_factory.mktemp("pilot_en"), "en")
+
+
 def test_pilot_list_screen_is_polish(polish_app: dict) -> None:
-    footer = polish_app["list_footer"]
+    footer = _footer_labels(polish_app, "list")
     assert "Szukaj" in footer and "Pomoc" in footer and "Wyjdź" in footer
     assert polish_app["count"] == "33 kontakty"
     for label in ("Wszystkie", "Osoby", "Organizacje", "Dostawcy", "Tag"):
@@ -414,15 +428,33 @@ def test_pilot_list_sorts_polish_letters(polish_app: dict) -> None:
 
 
 def test_pilot_card_is_polish(polish_app: dict) -> None:
-    assert {"Wróć", "Edytuj", "Usuń", "Pomoc"} <= set(polish_app["card_footer"])
+    assert {"Wróć", "Edytuj", "Usuń"} <= set(_footer_labels(polish_app, "card"))
     text = "\n".join(polish_app["card_lines"])
-    for word in ("Szczegóły", "Notatki", "Sprzedaż i marketing", "Opiekun klienta", "Rabat"):
+    for word in ("Szczegóły", "Powiązane", "Notatki", "Sprzedaż i marketing", "Opiekun klienta", "Rabat"):
         assert word in text
 
 
-@pytest.mark.parametrize("screen", ["list", "card"])
-def test_pilot_footer_fits_80_columns(polish_app: dict, screen: str) -> None:
-    """Every footer label of the screen is visible in full on an 80-column terminal."""
-    last_line = polish_app[f"{screen}_lines"][-1]
-    missing = [label for label in polish_app[f"{screen}_footer"] if f" {label} " not in f"{last_line} "]
-    assert not missing, f"cut off in the footer: {missing}\n{last_line!r}"
+def _footer_labels(app: dict, screen: str) -> list[str]:
+    return [description for _key, description in app[f"{screen}_footer"]]
+
+
+def _visible(app: dict, screen: str) -> list[str]:
+    """The footer keys shown in full ("key label") on the screen's last line (80 columns)."""
+    line, position, shown = app[f"{screen}_lines"][-1] + " ", 0, []
+    for key, description in app[f"{screen}_footer"]:
+        found = line.find(f" {key} {description} ", position)
+        if found >= 0:
+            shown.append(description)
+            position = found + len(key) + len(description) + 2
+    return shown
+
+
+@pytest.mark.parametrize("screen", ["list", "card", "related"])
+def test_pilot_polish_footer_is_not_longer_than_english(polish_app: dict, english_app: dict, screen: str) -> None:
+    """On an 80-column terminal the Polish footer shows at least as many keys as the English one."""
+    polish, english = _visible(polish_app, screen), _visible(english_app, screen)
+    assert len(polish_app[f"{screen}_footer"]) == len(english_app[f"{screen}_footer"])
+    assert len(polish) >= len(english), (
+        f"Polish footer labels are too long: {polish} visible, English shows {english}\n"
+        f"{polish_app[f'{screen}_lines'][-1]!r}"
+    )

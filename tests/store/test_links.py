@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from factories import make_org, make_person
 
-from tui_crm.domain.contact_persons import ContactPersonLink
+from tui_crm.domain.contact_persons import PERMISSIONS, ContactPersonLink
 from tui_crm.store import ConflictError, ContactRepository, Database
 from tui_crm.store.links import LinkError, LinkRepository
 
@@ -125,3 +125,60 @@ def test_relations_between_persons(world) -> None:
     assert links.related_persons(bogdan.id) == [(anna.id, "małżeństwo")]
     links.unrelate(bogdan.id, anna.id)
     assert links.related_persons(anna.id) == []
+
+
+def test_successor_candidates_only_when_the_primary_leaves_others_behind(world) -> None:
+    _contacts, links, org, _other, (anna, bogdan, celina) = world
+    assert links.successor_candidates(anna.id) == []  # not linked at all
+    link(links, anna, org)
+    assert links.successor_candidates(anna.id) == []  # primary, but nobody else is left
+    link(links, bogdan, org)
+    link(links, celina, org)
+    assert [l.person_id for l in links.successor_candidates(anna.id)] == [bogdan.id, celina.id]
+    assert links.successor_candidates(bogdan.id) == []  # not the primary: no choice needed
+
+
+def test_a_new_link_may_ask_to_be_the_primary(world) -> None:
+    _contacts, links, org, _other, (anna, bogdan, _celina) = world
+    link(links, anna, org)
+    assert link(links, bogdan, org, primary=True).primary
+    assert [l.person_id for l in links.of_organization(org.id) if l.primary] == [bogdan.id]
+
+
+def test_new_contact_persons_get_the_default_permissions(world) -> None:
+    _contacts, links, org, _other, (anna, bogdan, celina) = world
+    assert link(links, anna, org).permissions == list(PERMISSIONS)  # nothing set: all
+    links.settings.set("default_permissions", ["support", "invoices"], author="admin")
+    assert link(links, bogdan, org).permissions == ["invoices", "support"]
+    assert link(links, celina, org, permissions=["projects"]).permissions == ["projects"]  # chosen ones stay
+    assert links.of_person(bogdan.id).permissions == ["invoices", "support"]
+
+
+def test_an_empty_default_means_no_permissions(world) -> None:
+    _contacts, links, org, _other, (anna, _b, _c) = world
+    links.settings.set("default_permissions", [], author="admin")
+    assert link(links, anna, org).permissions == []
+
+
+def test_notification_recipients_are_those_who_chose_the_kind(world) -> None:
+    """Seed 003: five persons may see projects, only one wants project e-mails: only they get one."""
+    contacts, links, org, other_org, _people = world
+    persons = [contacts.save(make_person(first, "Kowalska"), author="a") for first in ("Ala", "Ela", "Ola", "Ula", "Iza")]
+    for index, person in enumerate(persons):
+        link(links, person, org, permissions=["projects"], notifications=["project"] if index == 2 else ["invoice"])
+    assert [l.person_id for l in links.notification_recipients(org.id, "project")] == [persons[2].id]
+    assert len(links.notification_recipients(org.id, "invoice")) == 4
+    assert links.notification_recipients(org.id, "task") == []
+    assert links.notification_recipients(other_org.id, "project") == []
+    contacts.delete(persons[2].id, author="a")  # a person in the trash gets nothing
+    assert links.notification_recipients(org.id, "project") == []
+    with pytest.raises(ValueError):
+        links.notification_recipients(org.id, "newsletter")
+
+
+def test_switched_off_contact_person_flag_survives_a_reopen(db_path: Path, world) -> None:
+    _contacts, links, org, _other, (anna, _b, _c) = world
+    saved = link(links, anna, org, contact_person=False)
+    assert not saved.contact_person
+    reread = LinkRepository(ContactRepository(Database(db_path))).of_person(anna.id)
+    assert reread.contact_person is False

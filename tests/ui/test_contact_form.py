@@ -480,3 +480,22 @@ async def test_saving_a_contact_deleted_meanwhile_is_refused(ui, sample_db, make
     repo = ui.reopen(sample_db)
     [trashed] = repo.trash()
     assert trashed.first_name == "Anna" and trashed.deleted_by == "piotr"
+
+
+async def test_ctrl_t_switches_person_and_organization_keeping_the_name(ui, sample_db, make_app):
+    from textual.widgets import Input
+
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await open_new(pilot)
+        await ui.type_text(pilot, "Halina")
+        await pilot.press("tab")
+        await ui.type_text(pilot, "Kwiatek")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        form = app.screen
+        assert form.query_one("#name", Input).value == "Halina Kwiatek"
+        assert form.query_one("#field-name").display and not form.query_one("#field-first_name").display
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert form.query_one("#first_name", Input).value == "Halina"

@@ -353,6 +353,20 @@ async def test_f1_help_lists_the_list_keys(ui, sample_db, make_app):
         assert type(app.screen).__name__ == "ContactFormScreen"
 
 
+async def _palette_hits(pilot, done=bool) -> list[str]:
+    """The prompts the command palette shows, once its (asynchronous) search has produced them."""
+    from textual.command import CommandList
+
+    hits: list[str] = []
+    for _ in range(50):
+        commands = pilot.app.screen.query_one(CommandList)
+        hits = [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
+        if done(hits):
+            break
+        await pilot.pause(0.02)
+    return hits
+
+
 async def test_command_palette_lists_and_runs_screen_actions(ui, sample_db, make_app):
     from textual.command import CommandPalette
 
@@ -360,8 +374,12 @@ async def test_command_palette_lists_and_runs_screen_actions(ui, sample_db, make
     async with app.run_test(size=ui.SIZE) as pilot:
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
+        # discovery (nothing typed yet) lists the list's actions with their keys
+        hits = await _palette_hits(pilot)
+        assert any("New person" in hit for hit in hits) and any("Trash" in hit for hit in hits)
         await ui.type_text(pilot, "persons only")
-        await pilot.pause(0.3)
+        hits = await _palette_hits(pilot, lambda hits: len(hits) == 1)
+        assert "Persons only" in hits[0]
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ContactListScreen)

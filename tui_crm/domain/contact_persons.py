@@ -79,6 +79,7 @@ class ContactPersonLink:
         doc = compact_doc(asdict(self))
         doc.pop("id", None)
         doc["person_id"], doc["organization_id"] = self.person_id, self.organization_id
+        doc["contact_person"] = self.contact_person  # defaults to True: an omitted False would read back as True
         return doc
 
     @classmethod
@@ -109,6 +110,17 @@ def check_new_link(person_kind: str, organization_kind: str, existing: ContactPe
         raise LinkRuleError(_("This person already belongs to another organization; a person belongs to one organization only."))
 
 
+def successor_candidates(links: list[ContactPersonLink], leaving_person_id: int) -> list[ContactPersonLink]:
+    """Who may become primary when ``leaving_person_id`` leaves the organization's ``links``.
+
+    Empty when no choice is needed: the person is not the primary, or nobody else is left.
+    """
+    leaving = next((link for link in links if link.person_id == leaving_person_id), None)
+    if leaving is None or not leaving.primary:
+        return []
+    return [link for link in links if link.person_id != leaving_person_id]
+
+
 def primary_after_unlink(links: list[ContactPersonLink], leaving_person_id: int,
                          successor_id: int | None) -> int | None:
     """Who is primary once ``leaving_person_id`` leaves the organization's ``links``.
@@ -117,11 +129,10 @@ def primary_after_unlink(links: list[ContactPersonLink], leaving_person_id: int,
     Raises ``LinkRuleError`` when the primary leaves, others remain and no valid successor
     was chosen: an organization with persons is never left without a primary contact.
     """
-    leaving = next((link for link in links if link.person_id == leaving_person_id), None)
-    remaining = [link for link in links if link.person_id != leaving_person_id]
-    if leaving is None or not leaving.primary or not remaining:
+    candidates = successor_candidates(links, leaving_person_id)
+    if not candidates:
         return None
-    if successor_id is None or successor_id not in {link.person_id for link in remaining}:
+    if successor_id is None or successor_id not in {link.person_id for link in candidates}:
         raise LinkRuleError(_("This is the primary contact: choose who becomes primary instead."))
     return successor_id
 

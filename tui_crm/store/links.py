@@ -16,13 +16,17 @@ from tui_crm.domain.contact_persons import (
     LinkRuleError,
     check_new_link,
     primary_after_unlink,
+    recipients,
+    successor_candidates,
 )
+from tui_crm.domain.portal import default_permissions
 from tui_crm.i18n import _
 
 from .contacts import ContactRepository, utc_now
 from .database import WriteBatch
 from .errors import ConflictError, NotFoundError, StoreError
 from .journal import Op
+from .settings import DEFAULT_PERMISSIONS, SettingsRepository
 
 LINKS = "links"
 RELATIONS = "relations"
@@ -33,9 +37,10 @@ class LinkError(StoreError):
 
 
 class LinkRepository:
-    def __init__(self, contacts: ContactRepository) -> None:
+    def __init__(self, contacts: ContactRepository, settings: SettingsRepository | None = None) -> None:
         self.contacts = contacts
         self.database = contacts.database
+        self.settings = settings or SettingsRepository(self.database)
         self._links = self.database.table(LINKS)
         self._relations = self.database.table(RELATIONS)
         self._by_person: dict[int, int] = {}
@@ -60,6 +65,21 @@ class LinkRepository:
     def primary_of(self, organization_id: int) -> ContactPersonLink | None:
         return next((link for link in self.of_organization(organization_id) if link.primary), None)
 
+    def notification_recipients(self, organization_id: int, kind: str) -> list[ContactPersonLink]:
+        """The organization's live contact persons who get e-mail notifications of ``kind``
+        (primary first, then by name); ``ValueError`` for an unknown kind."""
+        links = self.of_organization(organization_id)
+        wanted = set(recipients(links, kind))
+        return [link for link in links if link.person_id in wanted]
+
+    def successor_candidates(self, person_id: int) -> list[ContactPersonLink]:
+        """Who may become primary if this person leaves their organization (unlink, move,
+        trash); empty when no choice is needed."""
+        link = self.of_person(person_id)
+        if link is None:
+            return []
+        return successor_candidates(self.of_organization(link.organization_id), person_id)
+
     def login_taken(self, email: str, *, except_link_id: int | None = None) -> bool:
         wanted = email.strip().casefold()
         return any(
@@ -82,7 +102,9 @@ class LinkRepository:
     def link(self, link: ContactPersonLink, *, author: str, move: bool = False,
              successor_id: int | None = None) -> ContactPersonLink:
         """Add ``link``. With ``move`` a person already in another organization moves here
-        (``successor_id`` becomes primary there if the person was its primary)."""
+        (``successor_id`` becomes primary there if the person was its primary). A link
+        without permissions gets the default ones (setting "default_permissions"). The first
+        person of an organization becomes its primary; a later one only if ``link.primary``."""
         with self._write() as batch:
             person = self.contacts.doc(link.person_id)
             organization = self.contacts.doc(link.organization_id)
@@ -94,8 +116,10 @@ class LinkRepository:
                 self._remove_link(batch, existing, successor_id, author)
             new = ContactPersonLink.from_doc(link.to_doc())
             new.id = batch.new_id(LINKS)
-            new.primary = not self.of_organization(link.organization_id)
-            if new.primary:  # a primary left in the trash hands over to the first live person
+            if not new.permissions:
+                new.permissions = default_permissions(self.settings.get(DEFAULT_PERMISSIONS))
+            new.primary = link.primary or not self.of_organization(link.organization_id)
+            if new.primary:  # the flag moves here (also from a primary left in the trash)
                 self._clear_primary(batch, link.organization_id, author)
             new.version = 1
             new.created_at = new.updated_at = utc_now()
@@ -103,13 +127,14 @@ class LinkRepository:
             batch.put(LINKS, new.id, new.to_doc())
         return new
 
-    def update(self, link: ContactPersonLink, *, author: str) -> ContactPersonLink:
+    def update(self, link: ContactPersonLink, *, author: str, batch: WriteBatch | None = None) -> ContactPersonLink:
         """Save the role, flags, portal settings etc. of a link edited from ``link.version``.
 
         Making it primary moves the flag from the current primary; switching the flag off is
-        refused: another person has to be made primary instead.
+        refused: another person has to be made primary instead. With ``batch`` the change
+        joins that write (e.g. together with the e-mails it queues).
         """
-        with self._write() as batch:
+        with self._write(batch) as batch:
             current = self._links.raw_get(link.id) if link.id is not None else None
             if current is None or current.get("version") != link.version:
                 raise ConflictError(current)
@@ -159,10 +184,13 @@ class LinkRepository:
     # -- internals -------------------------------------------------------------------------
 
     @contextmanager
-    def _write(self) -> Iterator[WriteBatch]:
+    def _write(self, joined: WriteBatch | None = None) -> Iterator[WriteBatch]:
         try:
-            with self.database.write() as batch:
-                yield batch
+            if joined is not None:
+                yield joined
+            else:
+                with self.database.write() as batch:
+                    yield batch
         except LinkRuleError as error:
             raise LinkError(str(error)) from error
 

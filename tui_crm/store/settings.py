@@ -12,6 +12,9 @@ from .database import Database
 
 TABLE = "settings"
 
+#: Permissions (``PERMISSIONS`` names) a newly linked contact person gets; unset: all of them.
+DEFAULT_PERMISSIONS = "default_permissions"
+
 
 class SettingsRepository:
     def __init__(self, database: Database) -> None:

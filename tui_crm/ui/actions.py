@@ -53,7 +53,10 @@ class ContactActions:
             self.open_form(contact.copy_as_new())
 
     def action_delete(self) -> None:
+        """Move the contact to the trash; the primary contact of an organization with other
+        contact persons first hands the primary flag over to the one the user chooses."""
         from .screens.confirm import ConfirmScreen
+        from .screens.successor_picker import successor_picker
 
         contact = self._current()
         if contact is None or self._refuse_if_read_only():
@@ -62,7 +65,20 @@ class ContactActions:
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
+            picker = successor_picker(self.app, contact.id) if contact.is_person else None
+            if picker is None:
+                trash(None)
+            else:
+                self.app.push_screen(picker, chosen)
+
+        def chosen(successor_id: int | None) -> None:
+            if successor_id is not None:  # None: cancelled, nothing is deleted
+                trash(successor_id)
+
+        def trash(successor_id: int | None) -> None:
             try:
+                if successor_id is not None:
+                    self.app.links.set_primary(successor_id, author=self.app.user)
                 self.app.contacts.delete(contact.id, author=self.app.user)
             except StoreError as error:
                 self.notify(str(error), severity="error", markup=False)
@@ -72,6 +88,12 @@ class ContactActions:
 
         question = _("Move “{name}” to the trash?").format(name=contact.display_name)
         self.app.push_screen(ConfirmScreen(question, yes=_("Delete")), answered)
+
+    def action_authorization_check(self) -> None:
+        """May this person collect mail / represent their company? (quick check at the desk)"""
+        from .screens.authorization_check import AuthorizationCheckScreen
+
+        self.app.push_screen(AuthorizationCheckScreen())
 
     def after_delete(self) -> None:
         """Hook: the card closes itself; the list just refreshes."""

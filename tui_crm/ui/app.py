@@ -16,11 +16,14 @@ from tui_crm import i18n
 from tui_crm.i18n import _
 from tui_crm.store import ContactRepository, Database, StoreError
 from tui_crm.store.links import LinkRepository
+from tui_crm.store.outbox import OutboxRepository
 from tui_crm.store.settings import SettingsRepository
 
 from .commands import BindingCommands
 from .screens.contact_list import ContactListScreen
 from .screens.help import HelpScreen
+from .screens.outbox import OutboxScreen
+from .screens.settings import SettingsScreen
 
 POLL_SECONDS = 0.5
 
@@ -38,6 +41,8 @@ class CrmApp(App[None]):
     BINDINGS = [
         Binding("f1", "help", _("Help"), priority=True),
         Binding("question_mark", "help", _("Help"), show=False),
+        Binding("f2", "settings", _("Settings")),
+        Binding("f3", "outbox", _("Outbox")),
     ]
 
     #: Bumped whenever the data changed (ours or another session's); screens watch it.
@@ -48,6 +53,7 @@ class CrmApp(App[None]):
         self.contacts = contacts
         self.links = LinkRepository(contacts)
         self.settings = SettingsRepository(contacts.database)
+        self.outbox = OutboxRepository(contacts.database)
         self.database = contacts.database
         self.user = user
         self.database.subscribe(lambda _ops: self._bump())
@@ -115,3 +121,11 @@ class CrmApp(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_settings(self) -> None:
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
+    def action_outbox(self) -> None:
+        if not isinstance(self.screen, OutboxScreen):
+            self.push_screen(OutboxScreen())

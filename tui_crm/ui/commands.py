@@ -10,9 +10,14 @@ from textual.dom import DOMNode
 
 
 def screen_actions(screen) -> Iterator[tuple[DOMNode, Binding, str]]:
-    """(node, binding, key shown) for each enabled, described binding, one per action."""
+    """(node, binding, key shown) for each enabled, described binding, one per action.
+
+    The screen's and the app's own actions come first, the focused widget's (text editing
+    keys of an input, …) after them.
+    """
     seen: set[tuple[int, str]] = set()
-    for active in screen.active_bindings.values():
+    bindings = sorted(screen.active_bindings.values(), key=lambda active: active.node not in (screen, screen.app))
+    for active in bindings:
         binding = active.binding
         key = (id(active.node), binding.action)
         if not active.enabled or not binding.description or key in seen:

@@ -1,28 +1,43 @@
-"""The contact card: a header and tabs (details, related, activities, history, notes, …)."""
+"""The contact card: a header and tabs (details, related, activities, history, notes, …).
+
+The Related tab lists an organization's contact persons (primary marked ★) or a person's
+organization and related persons, each with role and flags; its keys add, edit and remove
+links, and enter opens the other contact's card. Every rule (one organization per person,
+exactly one primary) is the store's: the card asks the user what the store needs to know
+(move? who becomes primary?) and shows its refusals.
+"""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
 
-from tui_crm.domain.contact import Contact
+from tui_crm.domain.contact import Contact, ContactKind
+from tui_crm.domain.contact_persons import ContactPersonLink
 from tui_crm.domain.validation import map_link
 from tui_crm.i18n import _
 from tui_crm.store import StoreError
 
 from ..actions import ContactActions
 from ..contact_details import detail_lines, header_lines, note_lines
+from .confirm import ConfirmScreen
+from .contact_person_form import ContactPersonFormScreen, contact_name, flag_labels
 from .map_link import MapLinkScreen
 from .note_editor import NoteEditorScreen
+from .person_picker import NEW, ContactPickerScreen
+from .successor_picker import successor_picker
 
 #: (tab id, label, what it will hold) — tabs that later issues fill say so plainly.
 TABS = [
     ("details", _("Details"), None),
-    ("related", _("Related"), _("Related contacts (organizations and their contact persons) are not kept yet.")),
+    ("related", _("Related"), None),
     ("activities", _("Activities"), _("Activities (calls, meetings, tasks) are not kept yet.")),
     ("history", _("History"), _("The history of activities and messages is not kept yet.")),
     ("notes", _("Notes"), None),
@@ -31,27 +46,61 @@ TABS = [
 ]
 
 
+#: The Related tab's actions -> the kind of contact each is for (None: both); hidden on other tabs.
+RELATED_ACTIONS = {
+    "add_person": ContactKind.ORGANIZATION,
+    "link_organization": ContactKind.PERSON,
+    "edit_link": None,
+    "make_primary": None,
+    "unlink": None,
+    "relate": None,
+    "portal_access": None,
+}
+
+
+class RelatedList(OptionList):
+    """The rows of the Related tab; enter opens the other contact's card."""
+
+    BINDINGS = [Binding("enter", "select", _("Open card"), show=False)]  # the tab's first line says so
+
+
 class ContactCardScreen(ContactActions, Screen[None]):
     BINDINGS = [
+        # the Related tab's keys (shown only there), first so they fit in the footer
+        Binding("l", "add_person", _("Add person")),
+        Binding("l", "link_organization", _("Link org.")),
+        Binding("f", "edit_link", _("Edit link")),
+        Binding("asterisk", "make_primary", _("Primary")),
+        Binding("u", "unlink", _("Remove")),
+        Binding("p", "portal_access", _("Portal")),
+        Binding("r", "relate", _("Relate person"), show=False),  # the tab's first line says so
         Binding("escape", "app.pop_screen", _("Back")),
         Binding("e", "edit", _("Edit")),
         Binding("c", "copy", _("Copy")),
         Binding("d,delete", "delete", _("Delete")),
         Binding("a", "add_note", _("Add note")),
         Binding("m", "map_link", _("Map")),
+        Binding("ctrl+k", "authorization_check", _("Check authorization"), show=False),
         *[Binding(str(n), f"show_tab('{tab}')", label, show=False) for n, (tab, label, _todo) in enumerate(TABS, 1)],
     ]
 
-    def __init__(self, contact_id: int) -> None:
+    def __init__(self, contact_id: int, *, tab: str = "details", then: str | None = None) -> None:
+        """``tab``: the tab shown first; ``then``: an action run once the card is shown."""
         super().__init__()
         self.contact_id = contact_id
+        self._initial_tab = tab
+        self._then = then
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="card-header")
-        with TabbedContent(id="card-tabs"):
+        with TabbedContent(id="card-tabs", initial=self._initial_tab):
             for tab, label, todo in TABS:
                 with TabPane(label, id=tab):
+                    if tab == "related":
+                        yield Static("", id="related-body", markup=False)
+                        yield RelatedList(id="related-list", compact=True)
+                        continue
                     with VerticalScroll():
                         yield Static(todo or "", id=f"{tab}-body", markup=False, classes="empty" if todo else "")
         yield Footer()
@@ -59,6 +108,10 @@ class ContactCardScreen(ContactActions, Screen[None]):
     def on_mount(self) -> None:
         self.watch(self.app, "data_version", self._refresh, init=False)
         self._refresh()
+        if self._initial_tab == "related":
+            self.query_one(RelatedList).focus()
+        if self._then:
+            self.call_after_refresh(self.run_action, self._then)
 
     @property
     def contact(self) -> Contact | None:
@@ -73,6 +126,7 @@ class ContactCardScreen(ContactActions, Screen[None]):
         self.query_one("#card-header", Static).update(Content("\n").join(header_lines(contact)))
         self.query_one("#details-body", Static).update(Content("\n").join(detail_lines(contact)))
         self.query_one("#notes-body", Static).update(Content("\n").join(note_lines(contact)))
+        self._refresh_related(contact)
 
     def selected_contact_id(self) -> int | None:
         return self.contact_id
@@ -82,6 +136,23 @@ class ContactCardScreen(ContactActions, Screen[None]):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        if tab == "related":
+            self.query_one(RelatedList).focus()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self) -> None:
+        self.refresh_bindings()  # the Related tab's keys come and go with it
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action not in RELATED_ACTIONS:
+            return True
+        try:
+            on_related = self.query_one(TabbedContent).active == "related"
+        except NoMatches:
+            return False
+        kind = RELATED_ACTIONS[action]
+        contact = self.app.contacts.doc(self.contact_id)
+        return on_related and contact is not None and (kind is None or contact.get("kind") == kind)
 
     def action_add_note(self) -> None:
         if self._refuse_if_read_only():
@@ -105,3 +176,290 @@ class ContactCardScreen(ContactActions, Screen[None]):
             self.notify(_("This contact has no address."), severity="warning")
             return
         self.app.push_screen(MapLinkScreen([(address, map_link(address)) for address in contact.addresses]))
+
+    # -- the Related tab: what it shows ----------------------------------------------------
+
+    @property
+    def is_organization(self) -> bool:
+        doc = self.app.contacts.doc(self.contact_id)
+        return doc is not None and doc.get("kind") == ContactKind.ORGANIZATION
+
+    def _refresh_related(self, contact: Contact) -> None:
+        related = self.query_one(RelatedList)
+        kept = related.highlighted_option.id if related.highlighted_option else None
+        links = self.app.links
+        options: list[Option] = []
+        if contact.kind == ContactKind.ORGANIZATION:
+            persons = links.of_organization(contact.id)
+            options = [Option(self._person_row(link), id=f"p:{link.person_id}") for link in persons]
+            summary = (
+                _("Contact persons (★ primary). enter opens a card; r relates two of them.")
+                if persons
+                else _("No contact persons yet. Press l to add one.")
+            )
+        else:
+            own = links.of_person(contact.id)
+            if own is not None:
+                options.append(Option(self._organization_row(own), id=f"o:{own.organization_id}"))
+            for other_id, note in links.related_persons(contact.id):
+                options.append(Option(self._relation_row(other_id, note), id=f"r:{other_id}"))
+            if own is None:
+                summary = _("Not a contact person of any organization. Press l to link this person to one.")
+            else:
+                summary = _("Organization and related persons. enter opens a card; r relates a colleague.")
+        separated: list[Option | None] = []
+        for option in options:
+            separated += [option, None]
+        related.set_options(separated[:-1])
+        if options:
+            ids = [option.id for option in options]
+            related.highlighted = ids.index(kept) if kept in ids else 0
+        self.query_one("#related-body", Static).update(summary)
+
+    def _flags_line(self, link: ContactPersonLink, *extra: str) -> Content:
+        flags = [*extra, *flag_labels(link)]
+        return Content("  " + (" · ".join(flags) if flags else _("no authorizations")))
+
+    def _person_row(self, link: ContactPersonLink) -> Content:
+        lines = [
+            Content.assemble(
+                ("★ " if link.primary else "  ", "bold"),
+                (contact_name(self.app, link.person_id), "bold"),
+                f" — {link.role}" if link.role else "",
+            ),
+            self._flags_line(link),
+        ]
+        if link.info:
+            lines.append(Content.styled("  " + link.info, "italic"))
+        related = [contact_name(self.app, other) for other, _note in self.app.links.related_persons(link.person_id)]
+        if related:
+            lines.append(Content.styled("  " + _("related: {names}").format(names=", ".join(related)), "dim"))
+        return Content("\n").join(lines)
+
+    def _organization_row(self, link: ContactPersonLink) -> Content:
+        lines = [
+            Content.assemble(
+                _("Organization:") + " ",
+                (contact_name(self.app, link.organization_id), "bold"),
+                f" — {link.role}" if link.role else "",
+            ),
+            self._flags_line(link, *([_("★ primary contact")] if link.primary else [])),
+        ]
+        if link.info:
+            lines.append(Content.styled("  " + link.info, "italic"))
+        return Content("\n").join(lines)
+
+    def _relation_row(self, other_id: int, note: str) -> Content:
+        return Content.assemble(
+            _("Related:") + " ", (contact_name(self.app, other_id), "bold"), f" — {note}" if note else ""
+        )
+
+    def _highlight(self, option_id: str) -> None:
+        related = self.query_one(RelatedList)
+        ids = [option.id for option in related.options]
+        if option_id in ids:
+            related.highlighted = ids.index(option_id)
+
+    def _selected(self) -> tuple[str, int] | None:
+        option = self.query_one(RelatedList).highlighted_option
+        if option is None or not option.id:
+            return None
+        kind, _sep, contact_id = option.id.partition(":")
+        return kind, int(contact_id)
+
+    def _link_in_focus(self) -> ContactPersonLink | None:
+        """What the keys act on: the highlighted contact person of an organization, or the
+        person's own link to their organization."""
+        if self.is_organization:
+            selected = self._selected()
+            link = self.app.links.of_person(selected[1]) if selected and selected[0] == "p" else None
+            if link is None:
+                self.notify(_("Choose a contact person first (l adds one)."), severity="warning")
+        else:
+            link = self.app.links.of_person(self.contact_id)
+            if link is None:
+                self.notify(_("This person is not linked to an organization (l links them to one)."), severity="warning")
+        return link
+
+    @on(OptionList.OptionSelected, "#related-list")
+    def _open_related(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        selected = self._selected()
+        if selected is not None:
+            self.app.push_screen(ContactCardScreen(selected[1], tab="related"))
+
+    # -- the Related tab: actions ----------------------------------------------------------
+
+    def _start(self, flow) -> None:
+        self.run_worker(flow, group="related", exclusive=True)
+
+    def action_add_person(self) -> None:
+        if not self._refuse_if_read_only():
+            self._start(self._add_person())
+
+    def action_link_organization(self) -> None:
+        if not self._refuse_if_read_only():
+            self._start(self._link_organization())
+
+    def action_edit_link(self) -> None:
+        link = self._link_in_focus()
+        if link is None or self._refuse_if_read_only():
+            return
+
+        def saved(result: ContactPersonLink | None) -> None:
+            if result is not None:
+                self.notify(_("Saved."))
+
+        self.app.push_screen(ContactPersonFormScreen(link), saved)
+
+    def action_make_primary(self) -> None:
+        link = self._link_in_focus()
+        if link is None or self._refuse_if_read_only():
+            return
+        names = {"person": contact_name(self.app, link.person_id), "organization": contact_name(self.app, link.organization_id)}
+        if link.primary:
+            self.notify(_("“{person}” already is the primary contact of “{organization}”.").format(**names), markup=False)
+            return
+        try:
+            self.app.links.set_primary(link.person_id, author=self.app.user)
+        except StoreError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.notify(_("“{person}” is now the primary contact of “{organization}”.").format(**names), markup=False)
+
+    def action_unlink(self) -> None:
+        if self._refuse_if_read_only():
+            return
+        selected = self._selected()
+        if not self.is_organization and selected is not None and selected[0] == "r":
+            self._start(self._unrelate(selected[1]))
+            return
+        link = self._link_in_focus()
+        if link is not None:
+            self._start(self._unlink(link))
+
+    def action_relate(self) -> None:
+        link = self._link_in_focus()
+        if link is not None and not self._refuse_if_read_only():
+            self._start(self._relate(link))
+
+    def action_portal_access(self) -> None:
+        link = self._link_in_focus()
+        if link is None or self._refuse_if_read_only():
+            return
+        try:
+            from .portal_access import PortalAccessScreen
+        except ImportError:
+            self.notify(_("Portal access is not available yet."), severity="warning")
+            return
+        self.app.push_screen(PortalAccessScreen(link))
+
+    # -- the Related tab: flows that ask the user (run as workers) -------------------------
+
+    async def _add_person(self) -> None:
+        organization_id = self.contact_id
+        here = {link.person_id for link in self.app.links.of_organization(organization_id, include_trashed=True)}
+        title = _("Add a contact person to “{organization}”").format(organization=contact_name(self.app, organization_id))
+        choice = await self.app.push_screen_wait(ContactPickerScreen(title, allow_new=True, exclude=here))
+        if choice is None:
+            return
+        if choice == NEW:
+            from .contact_form import ContactFormScreen
+
+            person = await self.app.push_screen_wait(
+                ContactFormScreen(Contact(kind=ContactKind.PERSON, account_manager=self.app.user))
+            )
+            if person is None or person.id is None:
+                return
+            choice = person.id
+        await self._link(int(choice), organization_id)
+
+    async def _link_organization(self) -> None:
+        person_id = self.contact_id
+        current = self.app.links.of_person(person_id)
+        title = _("Link “{person}” to an organization").format(person=contact_name(self.app, person_id))
+        exclude = {current.organization_id} if current else set()
+        choice = await self.app.push_screen_wait(ContactPickerScreen(title, kind=ContactKind.ORGANIZATION, exclude=exclude))
+        if choice is not None:
+            await self._link(person_id, int(choice))
+
+    async def _link(self, person_id: int, organization_id: int) -> None:
+        """Link, asking first whether to move a person who belongs to another organization
+        (and, if they were its primary contact, who takes over there)."""
+        names = {"person": contact_name(self.app, person_id), "organization": contact_name(self.app, organization_id)}
+        existing = self.app.links.of_person(person_id)
+        move, successor_id = False, None
+        if existing is not None and existing.organization_id != organization_id:
+            names["old"] = contact_name(self.app, existing.organization_id)
+            question = _(
+                "“{person}” already belongs to “{old}”, and a person belongs to one organization only. "
+                "Move them to “{organization}”?"
+            ).format(**names)
+            if not await self.app.push_screen_wait(ConfirmScreen(question, yes=_("Move"), no=_("Don't move"))):
+                self.notify(_("Not linked: “{person}” stays with “{old}”.").format(**names), severity="warning", markup=False)
+                return
+            move = True
+            picker = successor_picker(self.app, person_id)
+            if picker is not None:
+                successor_id = await self.app.push_screen_wait(picker)
+                if successor_id is None:
+                    return
+        saved = await self.app.push_screen_wait(
+            ContactPersonFormScreen(ContactPersonLink(person_id, organization_id), move=move, successor_id=successor_id)
+        )
+        if saved is None:
+            return
+        self.notify(_("“{person}” is now a contact person of “{organization}”.").format(**names), markup=False)
+        self.action_show_tab("related")
+        self._highlight(f"p:{person_id}" if self.is_organization else f"o:{organization_id}")
+
+    async def _unlink(self, link: ContactPersonLink) -> None:
+        names = {"person": contact_name(self.app, link.person_id), "organization": contact_name(self.app, link.organization_id)}
+        question = _("Remove “{person}” from the contact persons of “{organization}”? Both contacts stay.").format(**names)
+        if not await self.app.push_screen_wait(ConfirmScreen(question, yes=_("Remove"), no=_("Keep"))):
+            return
+        successor_id = None
+        picker = successor_picker(self.app, link.person_id)
+        if picker is not None:
+            successor_id = await self.app.push_screen_wait(picker)
+            if successor_id is None:
+                return
+        try:
+            self.app.links.unlink(link.person_id, author=self.app.user, successor_id=successor_id)
+        except StoreError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.notify(_("“{person}” is no longer a contact person of “{organization}”.").format(**names), markup=False)
+
+    async def _relate(self, link: ContactPersonLink) -> None:
+        person_id = link.person_id
+        names = {"person": contact_name(self.app, person_id), "organization": contact_name(self.app, link.organization_id)}
+        already = {other for other, _note in self.app.links.related_persons(person_id)}
+        colleagues = [
+            other.person_id for other in self.app.links.of_organization(link.organization_id)
+            if other.person_id != person_id and other.person_id not in already
+        ]
+        if not colleagues:
+            self.notify(_("Nobody else in “{organization}” to relate “{person}” to.").format(**names), severity="warning", markup=False)
+            return
+        title = _("Relate “{person}” to another person of “{organization}”").format(**names)
+        other_id = await self.app.push_screen_wait(ContactPickerScreen(title, only=colleagues))
+        if other_id is None:
+            return
+        try:
+            self.app.links.relate(person_id, int(other_id), author=self.app.user)
+        except StoreError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        names["other"] = contact_name(self.app, int(other_id))
+        self.notify(_("“{person}” and “{other}” are now related.").format(**names), markup=False)
+
+    async def _unrelate(self, other_id: int) -> None:
+        names = {"person": contact_name(self.app, self.contact_id), "other": contact_name(self.app, other_id)}
+        question = _("Remove the relation between “{person}” and “{other}”? Both contacts stay.").format(**names)
+        if not await self.app.push_screen_wait(ConfirmScreen(question, yes=_("Remove"), no=_("Keep"))):
+            return
+        try:
+            self.app.links.unrelate(self.contact_id, other_id)
+        except StoreError as error:
+            self.notify(str(error), severity="error", markup=False)

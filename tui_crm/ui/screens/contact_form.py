@@ -55,6 +55,7 @@ class ContactFormScreen(Screen[Contact | None]):
         Binding("alt+e", "add_row('email')", _("+E-mail")),
         Binding("alt+a", "add_row('address')", _("+Address")),
         Binding("ctrl+r", "remove_row", _("Remove row")),
+        Binding("ctrl+t", "switch_kind", _("Person/organization")),
     ]
 
     def __init__(self, contact: Contact) -> None:
@@ -255,6 +256,10 @@ class ContactFormScreen(Screen[Contact | None]):
     @on(EditableRow.RemoveRequested)
     async def _remove_requested(self, event: EditableRow.RemoveRequested) -> None:
         await event.row.remove()
+
+    def action_switch_kind(self) -> None:
+        other = ContactKind.ORGANIZATION if self._shown_kind == ContactKind.PERSON else ContactKind.PERSON
+        self.query_one("#kind", Select).value = other.value  # _kind_changed carries the fields over
 
     async def action_add_row(self, kind: str) -> None:
         row: EditableRow

@@ -69,6 +69,8 @@ class ContactListScreen(ContactActions, Screen[None]):
         Binding("e", "edit", _("Edit")),
         Binding("c", "copy", _("Copy"), show=False),
         Binding("d,delete", "delete", _("Delete")),
+        Binding("x", "options", _("Options")),
+        Binding("ctrl+k", "authorization_check", _("Check authorization")),
         Binding("1", "quick_filter('all')", _("All contacts"), show=False),
         Binding("2", "quick_filter('persons')", _("Persons only"), show=False),
         Binding("3", "quick_filter('organizations')", _("Organizations only"), show=False),
@@ -221,3 +223,31 @@ class ContactListScreen(ContactActions, Screen[None]):
         from .trash import TrashScreen
 
         self.app.push_screen(TrashScreen())
+
+    def action_options(self) -> None:
+        """What can be done with the contact under the cursor, as a menu."""
+        from .contact_card import ContactCardScreen
+        from .options_menu import OptionsMenuScreen
+
+        contact = self._current()
+        if contact is None:
+            return
+        link = None if contact.kind == ContactKind.ORGANIZATION else self.app.links.of_person(contact.id)
+        if contact.kind == ContactKind.ORGANIZATION:
+            entries = [("persons", _("Show contact persons"), "s"), ("add_person", _("Add contact person"), "a")]
+        else:
+            entries = [("organization", _("Show organization"), "s")] if link else []
+            entries.append(("link_organization", _("Link to organization"), "l"))
+        entries += [("open", _("Open"), "o"), ("edit", _("Edit"), "e"), ("copy", _("Copy"), "c"), ("delete", _("Delete"), "d")]
+
+        def chosen(entry: str | None) -> None:
+            if entry in ("persons", "open"):
+                self.app.push_screen(ContactCardScreen(contact.id, tab="related" if entry == "persons" else "details"))
+            elif entry in ("add_person", "link_organization"):
+                self.app.push_screen(ContactCardScreen(contact.id, tab="related", then=entry))
+            elif entry == "organization" and link is not None:
+                self.app.push_screen(ContactCardScreen(link.organization_id, tab="related"))
+            elif entry in ("edit", "copy", "delete"):
+                getattr(self, f"action_{entry}")()
+
+        self.app.push_screen(OptionsMenuScreen(_("Options: {name}").format(name=contact.display_name), entries), chosen)
