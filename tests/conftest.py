@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# CI runs on a busy 2-core machine: timing-based health checks and deadlines would make
+# property tests flaky without telling us anything about the code.
+settings.register_profile("tui-crm", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("tui-crm")
 
 from tui_crm import i18n
 from tui_crm.store import ContactRepository, Database
