@@ -215,12 +215,6 @@ async def test_card_follows_another_sessions_edit(ui, sample_db, sample_ids, mak
         assert "Version 2" in lines_of(body(card, "details"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: ContactCardScreen._refresh only closes the card when the contact is purged; "
-    "a contact moved to the trash by another session stays on the card as if live, and a note "
-    "typed there is thrown away ('The contact is in the trash.').",
-)
 async def test_card_of_contact_trashed_by_another_session_does_not_take_notes(ui, sample_db, sample_ids, make_app):
     app = make_app(sample_db)
     async with app.run_test(size=ui.SIZE) as pilot:
@@ -232,12 +226,6 @@ async def test_card_of_contact_trashed_by_another_session_does_not_take_notes(ui
         assert not isinstance(app.screen, NoteEditorScreen)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: when the card's contact is purged by another session while the edit form is open "
-    "on top of the card, ContactCardScreen._refresh calls app.pop_screen(), which closes the form "
-    "(losing the user's typing) and leaves the card of a contact that no longer exists.",
-)
 async def test_purge_by_another_session_does_not_close_the_form_on_top(ui, sample_db, sample_ids, make_app):
     app = make_app(sample_db)
     async with app.run_test(size=ui.SIZE) as pilot:

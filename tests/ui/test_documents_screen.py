@@ -123,3 +123,28 @@ async def test_f_changes_the_templates_folder(ui, db_path, org_id, tmp_path, mak
 
     assert SettingsRepository(Database(db_path)).get("templates_folder") == str(other.resolve())
 
+
+
+async def test_g_on_an_organization_card_opens_the_documents_and_not_on_a_person(tmp_path):
+    from factories import make_org, make_person
+
+    from tui_crm.store import ContactRepository, Database
+    from tui_crm.ui.app import CrmApp
+    from tui_crm.ui.screens.contact_card import ContactCardScreen
+    from tui_crm.ui.screens.documents import DocumentsScreen
+
+    path = tmp_path / "crm.json"
+    repo = ContactRepository(Database(path))
+    org = repo.save(make_org("Hurtownia Łódź"), author="a")
+    person = repo.save(make_person(), author="a")
+    app = CrmApp.open(path, user="anna")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ContactCardScreen(person.id))
+        await pilot.pause()
+        await pilot.press("g")
+        assert isinstance(app.screen, ContactCardScreen)
+        app.push_screen(ContactCardScreen(org.id))
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentsScreen)

@@ -10,6 +10,8 @@ from tui_crm.store import StoreError
 class ContactActions:
     """Mixin for a screen that has a current contact (``selected_contact_id``)."""
 
+    deleting_id: int | None = None
+
     def selected_contact_id(self) -> int | None:
         raise NotImplementedError
 
@@ -79,10 +81,13 @@ class ContactActions:
             try:
                 if successor_id is not None:
                     self.app.links.set_primary(successor_id, author=self.app.user)
+                self.deleting_id = contact.id  # our own delete: the card closes without a warning
                 self.app.contacts.delete(contact.id, author=self.app.user)
             except StoreError as error:
                 self.notify(str(error), severity="error", markup=False)
                 return
+            finally:
+                self.deleting_id = None
             self.notify(_("“{name}” moved to the trash (shift+t shows the trash).").format(name=contact.display_name), markup=False)
             self.after_delete()
 

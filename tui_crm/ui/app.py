@@ -15,6 +15,7 @@ from textual.reactive import reactive
 from tui_crm import i18n
 from tui_crm.i18n import _
 from tui_crm.store import ContactRepository, Database, StoreError
+from tui_crm.store.documents import DocumentRepository
 from tui_crm.store.links import LinkRepository
 from tui_crm.store.outbox import OutboxRepository
 from tui_crm.store.settings import SettingsRepository
@@ -51,10 +52,11 @@ class CrmApp(App[None]):
     def __init__(self, contacts: ContactRepository, *, user: str) -> None:
         super().__init__()
         self.contacts = contacts
-        self.links = LinkRepository(contacts)
-        self.settings = SettingsRepository(contacts.database)
-        self.outbox = OutboxRepository(contacts.database)
         self.database = contacts.database
+        self.settings = SettingsRepository(self.database)
+        self.links = LinkRepository(contacts, self.settings)
+        self.outbox = OutboxRepository(self.database)
+        self.documents = DocumentRepository(self.database)
         self.user = user
         self.database.subscribe(lambda _ops: self._bump())
 

@@ -80,6 +80,7 @@ class ContactCardScreen(ContactActions, Screen[None]):
         Binding("d,delete", "delete", _("Delete")),
         Binding("a", "add_note", _("Add note")),
         Binding("m", "map_link", _("Map")),
+        Binding("g", "documents", _("Documents")),
         Binding("ctrl+k", "authorization_check", _("Check authorization"), show=False),
         *[Binding(str(n), f"show_tab('{tab}')", label, show=False) for n, (tab, label, _todo) in enumerate(TABS, 1)],
     ]
@@ -90,6 +91,7 @@ class ContactCardScreen(ContactActions, Screen[None]):
         self.contact_id = contact_id
         self._initial_tab = tab
         self._then = then
+        self._gone = False  # the contact was trashed or purged: the card closes when on top
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -119,20 +121,40 @@ class ContactCardScreen(ContactActions, Screen[None]):
 
     def _refresh(self) -> None:
         contact = self.contact
-        if contact is None:
-            self.notify(_("This contact no longer exists."), severity="warning")
-            self.app.pop_screen()
+        if contact is None or contact.deleted_at:
+            self._close_gone_contact(contact)
             return
         self.query_one("#card-header", Static).update(Content("\n").join(header_lines(contact)))
         self.query_one("#details-body", Static).update(Content("\n").join(detail_lines(contact)))
         self.query_one("#notes-body", Static).update(Content("\n").join(note_lines(contact)))
         self._refresh_related(contact)
 
+    def _close_gone_contact(self, contact: Contact | None) -> None:
+        """Another session trashed or purged this contact: say so and close the card — but
+        not from under a form on top of it, whose typing would be lost (it closes on return)."""
+        if self._gone:
+            return
+        self._gone = True
+        if self.deleting_id == self.contact_id:
+            pass  # deleted from this card: the delete action says so itself
+        elif contact is None:
+            self.notify(_("This contact no longer exists."), severity="warning")
+        else:
+            message = _("“{name}” was moved to the trash by {user}.")
+            self.notify(message.format(name=contact.display_name, user=contact.deleted_by or "?"), severity="warning", markup=False)
+        if self.app.screen is self:
+            self.app.pop_screen()
+
+    def on_screen_resume(self) -> None:
+        if self._gone and self.app.screen is self:
+            self.app.pop_screen()
+
     def selected_contact_id(self) -> int | None:
         return self.contact_id
 
     def after_delete(self) -> None:
-        self.app.pop_screen()
+        if self.app.screen is self:
+            self.app.pop_screen()
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
@@ -144,6 +166,9 @@ class ContactCardScreen(ContactActions, Screen[None]):
         self.refresh_bindings()  # the Related tab's keys come and go with it
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "documents":  # documents are generated for organizations
+            contact = self.app.contacts.doc(self.contact_id)
+            return contact is not None and contact.get("kind") == "organization"
         if action not in RELATED_ACTIONS:
             return True
         try:
@@ -169,6 +194,11 @@ class ContactCardScreen(ContactActions, Screen[None]):
             self.action_show_tab("notes")
 
         self.app.push_screen(NoteEditorScreen(), written)
+
+    def action_documents(self) -> None:
+        from .documents import DocumentsScreen
+
+        self.app.push_screen(DocumentsScreen(self.contact_id))
 
     def action_map_link(self) -> None:
         contact = self.contact
