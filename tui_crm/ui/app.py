@@ -42,8 +42,8 @@ class CrmApp(App[None]):
     BINDINGS = [
         Binding("f1", "help", _("Help"), priority=True),
         Binding("question_mark", "help", _("Help"), show=False),
-        Binding("f2", "settings", _("Settings")),
-        Binding("f3", "outbox", _("Outbox")),
+        Binding("f2", "settings", _("Settings"), show=False),  # listed in help (f1) and the palette
+        Binding("f3", "outbox", _("Outbox"), show=False),
     ]
 
     #: Bumped whenever the data changed (ours or another session's); screens watch it.

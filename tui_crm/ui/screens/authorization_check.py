@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_crm.domain.contact import ContactKind
@@ -21,6 +21,7 @@ from tui_crm.domain.contact_persons import ContactPersonLink
 from tui_crm.i18n import _, ngettext
 from tui_crm.store import ContactQuery
 
+from ..widgets.footer import KeyFooter
 from .contact_person_form import contact_name
 
 MAX_HITS = 50
@@ -61,7 +62,7 @@ class AuthorizationCheckScreen(Screen[None]):
         yield Input(placeholder=_("Check authorization: type part of a person's name…"), id="auth-search")
         yield Static("", id="auth-summary", markup=False)
         yield OptionList(id="auth-results")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = _("Check authorization")

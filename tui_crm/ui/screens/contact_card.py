@@ -16,7 +16,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import Header, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from tui_crm.domain.contact import Contact, ContactKind
@@ -25,6 +25,7 @@ from tui_crm.domain.validation import map_link
 from tui_crm.i18n import _
 from tui_crm.store import StoreError
 
+from ..widgets.footer import KeyFooter
 from ..actions import ContactActions
 from ..contact_details import detail_lines, header_lines, note_lines
 from .confirm import ConfirmScreen
@@ -105,7 +106,7 @@ class ContactCardScreen(ContactActions, Screen[None]):
                         continue
                     with VerticalScroll():
                         yield Static(todo or "", id=f"{tab}-body", markup=False, classes="empty" if todo else "")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "data_version", self._refresh, init=False)

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Checkbox, Header, Input, Label, Select, Static
 
 from tui_crm.domain.changes import reapply_edit
 from tui_crm.domain.contact import CONSENT_CHANNELS, Address, Contact, ContactKind, Email, Phone, normalize_tags
@@ -19,6 +19,7 @@ from tui_crm.domain.validation import FieldError, validate_contact
 from tui_crm.i18n import _, format_number
 from tui_crm.store import ConflictError, InvalidContactError, StoreError
 
+from ..widgets.footer import KeyFooter
 from ..contact_details import consent_label
 from ..widgets.contact_rows import AddressRow, EditableRow, EmailRow, PhoneRow
 from .confirm import ConfirmScreen
@@ -108,7 +109,7 @@ class ContactFormScreen(Screen[Contact | None]):
                     yield Checkbox(_("Consent: {channel}").format(channel=consent_label(channel)), bool(given), id=f"consent-{channel}")
                     yield Input(given or "", placeholder=_("date given (YYYY-MM-DD)"), id=f"consent-date-{channel}", classes="consent-date", compact=True)
                 yield Static("", id=f"error-consents-{channel}", classes="error", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def _text_field(self, field: str, label: str, value: str, *, classes: str = "", suggestions: list[str] | None = None,
                     placeholder: str = "") -> ComposeResult:

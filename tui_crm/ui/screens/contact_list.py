@@ -12,13 +12,14 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from tui_crm.domain.contact import ContactKind, display_name
 from tui_crm.domain.validation import format_phone
 from tui_crm.i18n import _, format_number, ngettext
 from tui_crm.store import SORT_COLUMNS, ContactQuery
 
+from ..widgets.footer import KeyFooter
 from ..actions import ContactActions
 from ..contact_details import SUPPLIER_ICON
 from ..widgets.virtual_table import Column, VirtualTable
@@ -68,9 +69,9 @@ class ContactListScreen(ContactActions, Screen[None]):
         Binding("enter", "open_card", _("Open"), show=False),
         Binding("e", "edit", _("Edit")),
         Binding("c", "copy", _("Copy"), show=False),
-        Binding("d,delete", "delete", _("Delete")),
+        Binding("d,delete", "delete", _("Delete"), show=False),  # also in the Options menu
         Binding("x", "options", _("Options")),
-        Binding("ctrl+k", "authorization_check", _("Check authorization")),
+        Binding("ctrl+k", "authorization_check", _("Check authorization"), show=False),
         Binding("1", "quick_filter('all')", _("All contacts"), show=False),
         Binding("2", "quick_filter('persons')", _("Persons only"), show=False),
         Binding("3", "quick_filter('organizations')", _("Organizations only"), show=False),
@@ -92,7 +93,7 @@ class ContactListScreen(ContactActions, Screen[None]):
             yield Static("", id="count")
         yield Static("", id="filters")
         yield VirtualTable(contact_columns(), self._row, id="contacts")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "data_version", self._data_changed, init=False)

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_crm.domain.contact import Contact
@@ -25,6 +25,8 @@ from tui_crm.store.documents import (
     documents_folder,
     templates_folder,
 )
+
+from ..widgets.footer import KeyFooter
 
 
 class TemplateList(OptionList):
@@ -49,7 +51,7 @@ class FolderScreen(ModalScreen[Path | None]):
             yield Input(str(self._current), id="folder")
             yield Static("", id="folder-error", classes="error", markup=False)
             yield Static(_("enter saves, escape cancels"), classes="empty", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -85,7 +87,7 @@ class DocumentsScreen(Screen[None]):
         yield TemplateList(id="templates")
         yield Static(_("Generated documents"), classes="section", markup=False)
         yield OptionList(id="generated")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def documents(self) -> DocumentRepository:

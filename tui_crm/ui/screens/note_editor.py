@@ -6,9 +6,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from tui_crm.i18n import _
+
+from ..widgets.footer import KeyFooter
 
 
 class NoteEditorScreen(ModalScreen[str | None]):
@@ -23,7 +25,7 @@ class NoteEditorScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(_("New note (ctrl+s saves, escape cancels)"), classes="title")
             yield TextArea(id="note-text")
-        yield Footer()
+        yield KeyFooter()
 
     def action_save(self) -> None:
         text = self.query_one(TextArea).text.strip()

@@ -7,10 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from tui_crm.domain.outbox import OutboxMessage, kind_label, status_label
 from tui_crm.i18n import _, format_datetime, format_number
+
+from ..widgets.footer import KeyFooter
 
 
 class OutboxScreen(Screen[None]):
@@ -29,7 +31,7 @@ class OutboxScreen(Screen[None]):
         table.add_column(_("Subject"), width=14)
         table.add_column(_("Created"), width=17)
         yield table
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = _("Outbox")
@@ -100,4 +102,4 @@ class MessageScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog", id="message-body"):
             yield Static(head, markup=False, id="message-headers")
             yield Static(m.body, markup=False, id="message-text")
-        yield Footer()
+        yield KeyFooter()

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Input, Label, Static
+from textual.widgets import Checkbox, Input, Label, Static
 
 from tui_crm.domain.contact_persons import (
     NOTIFICATIONS,
@@ -25,6 +25,7 @@ from tui_crm.i18n import _, ngettext
 from tui_crm.store import ConflictError, StoreError
 from tui_crm.store.portal_service import PortalAccessError, save_portal_access
 
+from ..widgets.footer import KeyFooter
 from .confirm import ConfirmScreen
 
 #: Input fields, in form order: (id, label).
@@ -65,7 +66,7 @@ class PortalAccessScreen(ModalScreen[ContactPersonLink | None]):
                 with Grid(id="notifications", classes="checks"):
                     for name in NOTIFICATIONS:
                         yield Checkbox(Content(notification_label(name)), name in link.notifications, id=f"notification-{name}")
-        yield Footer()
+        yield KeyFooter()
 
     def _title(self) -> str:
         person = self.app.contacts.get(self._link.person_id)

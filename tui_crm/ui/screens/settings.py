@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Static
+from textual.widgets import Checkbox, Header, Static
 
 from tui_crm.domain.contact_persons import PERMISSIONS, permission_label
 from tui_crm.domain.portal import default_permissions
@@ -21,6 +21,7 @@ from tui_crm.i18n import _
 from tui_crm.store import StoreError
 from tui_crm.store.settings import DEFAULT_PERMISSIONS, SettingsRepository
 
+from ..widgets.footer import KeyFooter
 from .confirm import ConfirmScreen
 
 
@@ -77,7 +78,7 @@ class SettingsScreen(Screen[None]):
             yield Static(_("Settings of this database, for everyone who uses it. ctrl+s saves."), classes="hint")
             for section in SECTIONS:
                 yield section(self.app.settings)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = _("Settings")

@@ -6,11 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from tui_crm.i18n import _, format_datetime
 from tui_crm.store import StoreError
 
+from ..widgets.footer import KeyFooter
 from .confirm import ConfirmScreen
 
 
@@ -27,7 +28,7 @@ class TrashScreen(Screen[None]):
         table: DataTable = DataTable(id="trash", cursor_type="row")
         table.add_columns(_("Name"), _("Deleted"), _("By"))
         yield table
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "data_version", self._fill, init=False)
