@@ -20,17 +20,25 @@ _translation: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"
 
 
+def _code(locale_name: str) -> str:
+    return locale_name.split("_")[0].split(".")[0].split("@")[0].lower()
+
+
 def detect_language() -> str:
-    """The language of the user's locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), if we have it."""
-    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        for candidate in value.split(":"):
-            code = candidate.split("_")[0].split(".")[0].lower()
-            if code in SUPPORTED:
-                return code
-            if code and code not in ("c", "posix"):
-                break
-    return "en"
+    """The interface language from the environment, as gettext reads it.
+
+    The locale is the first set of LC_ALL, LC_MESSAGES, LANG; LANGUAGE (a colon-separated
+    list of preferences) overrides it unless the locale is C/POSIX.
+    """
+    env = os.environ
+    locale_name = next((env[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(v)), "")
+    if _code(locale_name) in ("c", "posix"):
+        return "en"
+    for candidate in env.get("LANGUAGE", "").split(":"):
+        if _code(candidate) in SUPPORTED:
+            return _code(candidate)
+    code = _code(locale_name)
+    return code if code in SUPPORTED else "en"
 
 
 def setup(language: str | None = None) -> str:

@@ -456,7 +456,7 @@ async def test_conflict_on_the_same_field_reports_it_and_keeps_mine(ui, sample_d
         await pilot.pause()
         assert isinstance(app.screen, ConflictScreen)
         text = "\n".join(str(s.render()) for s in app.screen.query(Static))
-        assert "last_name: theirs Nowak-Theirs → yours Nowak-Mine" in text
+        assert "Last name: theirs Nowak-Theirs → yours Nowak-Mine" in text
         await pilot.press("escape")
         assert form.query_one("#last_name", Input).value == "Nowak-Mine"
         await pilot.press("ctrl+s")

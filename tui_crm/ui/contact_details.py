@@ -20,6 +20,18 @@ def consent_label(channel: str) -> str:
     return {"email": _("e-mail"), "sms": _("SMS"), "phone": _("phone")}[channel]
 
 
+def field_label(name: str) -> str:
+    """The label of a stored contact field, as the form shows it."""
+    labels = {
+        "kind": _("Type"), "supplier": _("Supplier"), "first_name": _("First name"), "last_name": _("Last name"),
+        "position": _("Position"), "name": _("Organization name"), "nip": _("NIP"), "regon": _("REGON"),
+        "phones": _("Phones"), "emails": _("E-mails"), "addresses": _("Addresses"),
+        "account_manager": _("Account manager"), "source": _("Source"), "consents": _("Consents"),
+        "tags": _("Tags"), "notes": _("Notes"), "discount": _("Discount"),
+    }
+    return labels.get(name, name)
+
+
 def _field(label: str, value: str) -> Content:
     return Content.assemble((f"{label:<{LABEL_WIDTH}}", "bold"), value)
 

@@ -11,9 +11,15 @@ from textual.widgets import Button, Static
 from tui_crm.domain.changes import Reapplied
 from tui_crm.i18n import _
 
+from ..contact_details import field_label
+
 
 def _short(value: object) -> str:
-    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value if value is not None else "—")
+    """A stored value in a few words: the main text of each row of a list (number, address…)."""
+    if isinstance(value, list):
+        text = ", ".join(str(next(iter(item.values()), "")) if isinstance(item, dict) else str(item) for item in value)
+    else:
+        text = "—" if value in (None, "") else str(value)
     return text if len(text) <= 60 else text[:59] + "…"
 
 
@@ -28,11 +34,13 @@ class ConflictScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         lines = [self._message, ""]
         if self._reapplied.theirs:
-            lines.append(_("They changed: {fields}.").format(fields=", ".join(c.field for c in self._reapplied.theirs)))
+            fields = ", ".join(field_label(c.field) for c in self._reapplied.theirs)
+            lines.append(_("They changed: {fields}.").format(fields=fields))
         if self._reapplied.conflicts:
             lines.append(_("You both changed these; your value is in the form now:"))
             for change in self._reapplied.conflicts:
-                lines.append(f"  {change.field}: {_('theirs')} {_short(change.old)} → {_('yours')} {_short(change.new)}")
+                line = _("{field}: theirs {old} → yours {new}")
+                lines.append("  " + line.format(field=field_label(change.field), old=_short(change.old), new=_short(change.new)))
         lines += ["", _("Your changes were put on top of the newer version. Check the form and press ctrl+s to save.")]
         with Vertical(classes="dialog"):
             yield Static(_("Changed by someone else"), classes="title")
