@@ -56,6 +56,7 @@ RELATED_ACTIONS = {
     "unlink": None,
     "relate": None,
     "portal_access": None,
+    "notification_recipients": ContactKind.ORGANIZATION,
 }
 
 
@@ -74,6 +75,7 @@ class ContactCardScreen(ContactActions, Screen[None]):
         Binding("asterisk", "make_primary", _("Primary")),
         Binding("u", "unlink", _("Remove")),
         Binding("p", "portal_access", _("Portal")),
+        Binding("w", "notification_recipients", _("Recipients")),
         Binding("r", "relate", _("Relate person"), show=False),  # the tab's first line says so
         Binding("escape", "app.pop_screen", _("Back")),
         Binding("e", "edit", _("Edit")),
@@ -384,6 +386,11 @@ class ContactCardScreen(ContactActions, Screen[None]):
             self.notify(_("Portal access is not available yet."), severity="warning")
             return
         self.app.push_screen(PortalAccessScreen(link))
+
+    def action_notification_recipients(self) -> None:
+        from .notification_recipients import NotificationRecipientsScreen
+
+        self.app.push_screen(NotificationRecipientsScreen(self.contact_id))
 
     # -- the Related tab: flows that ask the user (run as workers) -------------------------
 
