@@ -499,3 +499,20 @@ async def test_ctrl_t_switches_person_and_organization_keeping_the_name(ui, samp
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert form.query_one("#first_name", Input).value == "Halina"
+
+
+async def test_alt_p_from_a_text_field_adds_a_row_instead_of_typing_p(ui, sample_db, make_app):
+    """Terminals deliver alt+p with the character "p": the binding must win over the input."""
+    from textual import events
+    from textual.widgets import Input
+
+    from tui_crm.ui.widgets.contact_rows import PhoneRow
+
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        form = await open_new(pilot)
+        before = len(form.query(PhoneRow))
+        app.post_message(events.Key("alt+p", "p"))
+        await pilot.pause()
+        assert len(form.query(PhoneRow)) == before + 1
+        assert form.query_one("#first_name", Input).value == ""

@@ -13,7 +13,7 @@ from tui_crm.i18n import _
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
-        Binding("y", "answer(True)", _("Yes")),
+        Binding("y,t", "answer(True)", _("Yes")),  # t: "tak" for Polish users
         Binding("n,escape", "answer(False)", _("No")),
     ]
 

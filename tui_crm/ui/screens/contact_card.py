@@ -60,6 +60,10 @@ RELATED_ACTIONS = {
 }
 
 
+#: Card actions hidden on the Related tab, so its own keys and f1 fit the footer at 80 columns.
+CARD_ACTIONS = {"edit", "copy", "delete", "add_note", "map_link", "documents"}
+
+
 class RelatedList(OptionList):
     """The rows of the Related tab; enter opens the other contact's card."""
 
@@ -168,19 +172,23 @@ class ContactCardScreen(ContactActions, Screen[None]):
     def _tab_activated(self) -> None:
         self.refresh_bindings()  # the Related tab's keys come and go with it
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "documents":  # documents are generated for organizations
-            contact = self.app.contacts.doc(self.contact_id)
-            return contact is not None and contact.get("kind") == "organization"
-        if action not in RELATED_ACTIONS:
-            return True
+    def _on_related_tab(self) -> bool:
         try:
-            on_related = self.query_one(TabbedContent).active == "related"
+            return self.query_one(TabbedContent).active == "related"
         except NoMatches:
             return False
-        kind = RELATED_ACTIONS[action]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        on_related = self._on_related_tab()
         contact = self.app.contacts.doc(self.contact_id)
-        return on_related and contact is not None and (kind is None or contact.get("kind") == kind)
+        kind = contact.get("kind") if contact else None
+        if action in CARD_ACTIONS:  # on the Related tab the keys act on links, not the card
+            documents_ok = action != "documents" or kind == ContactKind.ORGANIZATION
+            return not on_related and documents_ok
+        if action in RELATED_ACTIONS:
+            wanted = RELATED_ACTIONS[action]
+            return on_related and contact is not None and (wanted is None or kind == wanted)
+        return True
 
     def action_add_note(self) -> None:
         if self._refuse_if_read_only():

@@ -52,9 +52,10 @@ class ContactFormScreen(Screen[Contact | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", _("Save"), priority=True),
         Binding("escape", "cancel", _("Cancel")),
-        Binding("alt+p", "add_row('phone')", _("+Phone")),
-        Binding("alt+e", "add_row('email')", _("+E-mail")),
-        Binding("alt+a", "add_row('address')", _("+Address")),
+        # priority: a focused input would otherwise take alt+p as the letter "p"
+        Binding("alt+p", "add_row('phone')", _("+Phone"), priority=True),
+        Binding("alt+e", "add_row('email')", _("+E-mail"), priority=True),
+        Binding("alt+a", "add_row('address')", _("+Address"), priority=True),
         Binding("ctrl+r", "remove_row", _("Remove row")),
         Binding("ctrl+t", "switch_kind", _("Person/organization")),
     ]

@@ -43,4 +43,6 @@ class MapLinkScreen(ModalScreen[None]):
 
     def action_open_link(self) -> None:
         self.app.open_url(self._url())
+        # Over SSH no browser can open on the user's side: say what else works.
+        self.notify(_("Opening the link in a browser; if none opens (e.g. over SSH), copy it with c."))
 

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Static
 
 from tui_crm.domain.outbox import OutboxMessage, kind_label, status_label
-from tui_crm.i18n import _, format_datetime, format_number
+from tui_crm.i18n import _, format_datetime, format_number, ngettext
 
 from ..widgets.footer import KeyFooter
 
@@ -55,9 +55,11 @@ class OutboxScreen(Screen[None]):
         if selected is not None and str(selected) in {str(m.id) for m in messages}:
             table.move_cursor(row=table.get_row_index(str(selected)))
         self.query_one("#outbox-hint", Static).update(
-            _("{n} messages, queued until sending is set up. enter shows one.").format(
-                n=format_number(len(messages))
-            )
+            ngettext(
+                "{n} message, queued until sending is set up. enter shows it.",
+                "{n} messages, queued until sending is set up. enter shows one.",
+                len(messages),
+            ).format(n=format_number(len(messages)))
             if messages
             else _("The outbox is empty.")
         )

@@ -18,7 +18,7 @@ from .confirm import ConfirmScreen
 class TrashScreen(Screen[None]):
     BINDINGS = [
         Binding("r", "restore", _("Restore")),
-        Binding("shift+delete,X", "purge", _("Delete for good")),
+        Binding("X,shift+delete", "purge", _("Delete for good")),
         Binding("escape", "app.pop_screen", _("Back")),
     ]
 
@@ -41,7 +41,7 @@ class TrashScreen(Screen[None]):
             cells = (contact.display_name, format_datetime(contact.deleted_at), contact.deleted_by or "")
             table.add_row(*map(Text, cells), key=str(contact.id))  # user text, never markup
         self.query_one("#trash-hint", Static).update(
-            _("Trash: deleted contacts. r restores one; shift+x deletes it for good.")
+            _("Trash: deleted contacts. r restores one; X (shift+x) deletes it for good.")
             if table.row_count
             else _("The trash is empty.")
         )
