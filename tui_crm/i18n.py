@@ -55,8 +55,9 @@ def language() -> str:
     return _language
 
 
-def babel_locale() -> str:
-    return {"pl": "pl_PL", "en": "en_GB"}[_language]
+def babel_locale(language: str | None = None) -> str:
+    """Babel's locale for ``language`` (default: the interface language)."""
+    return {"pl": "pl_PL", "en": "en_GB"}.get(language or _language, "en_GB")
 
 
 def _(message: str) -> str:

@@ -202,3 +202,14 @@ def test_shipped_templates_render(context, no_persons) -> None:
     assert "……" in render_template(SHIPPED_TEMPLATES / "umowa.html", no_persons)
     with pytest.raises(TemplateProblem, match="no representative"):
         render_template(SHIPPED_TEMPLATES / "pelnomocnictwo.md", no_persons)
+
+
+def test_a_template_can_fix_the_language_of_its_dates(tmp_path) -> None:
+    from datetime import date
+
+    from tui_crm import i18n
+    from tui_crm.domain.documents import date_filter
+
+    i18n.setup("en")
+    assert date_filter(date(2026, 11, 25), "long", "pl") == "25 listopada 2026"
+    assert date_filter(date(2026, 11, 25), "long") == "25 November 2026"

@@ -242,10 +242,11 @@ def build_context(organization: Contact, links: list[ContactPersonLink], persons
 # -- rendering -------------------------------------------------------------------------------
 
 
-def date_filter(value: date | datetime | str | None, format: str | None = None) -> str:
+def date_filter(value: date | datetime | str | None, format: str | None = None, language: str | None = None) -> str:
     """``{{ today|date }}`` in the user's language; ``format`` is "short", "medium", "long",
-    "full" or a CLDR pattern such as "dd.MM.yyyy"."""
-    if format is None:
+    "full" or a CLDR pattern such as "dd.MM.yyyy"; ``language`` ("pl", "en") fixes the
+    language of a template written in one, e.g. ``today|date("long", "pl")``."""
+    if format is None and language is None:
         return i18n.format_date(value)
     from babel.dates import format_date as babel_format_date
 
@@ -253,7 +254,7 @@ def date_filter(value: date | datetime | str | None, format: str | None = None) 
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return babel_format_date(value, format=format, locale=i18n.babel_locale())
+    return babel_format_date(value, format=format or "medium", locale=i18n.babel_locale(language))
 
 
 def _too_long(value: Any, times: Any) -> bool:
