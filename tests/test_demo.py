@@ -18,7 +18,12 @@ from email_validator import validate_email
 from stdnum.pl import nip as stdnum_nip
 from stdnum.pl import regon as stdnum_regon
 
-from tui_crm.demo import DEMO_NOW, DEMO_OPERATOR_NAMES, DEMO_OPERATORS, generate_contacts
+from tui_crm.demo import (
+    DEMO_NOW,
+    DEMO_OPERATOR_NAMES,
+    DEMO_OPERATORS,
+    generate_contacts,
+)
 from tui_crm.domain.contact import CONSENT_CHANNELS, STANDARD_PHONE_TYPES, Contact
 
 N = 3000

@@ -101,7 +101,9 @@ def run_app(args: argparse.Namespace) -> int:
             return 1
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        from tui_crm.ui.app import CrmApp  # imported after i18n.setup: class-level strings
+        from tui_crm.ui.app import (
+            CrmApp,  # imported after i18n.setup: class-level strings
+        )
 
         app = CrmApp.open(path, user=args.user)
     except StoreError as error:

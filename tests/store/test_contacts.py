@@ -8,7 +8,14 @@ import pytest
 from factories import make_org, make_person
 
 from tui_crm.domain.contact import Address, ContactKind, Email, Phone
-from tui_crm.store import ConflictError, ContactQuery, ContactRepository, Database, InvalidContactError, ReadOnlyError
+from tui_crm.store import (
+    ConflictError,
+    ContactQuery,
+    ContactRepository,
+    Database,
+    InvalidContactError,
+    ReadOnlyError,
+)
 
 
 def test_save_assigns_id_version_and_author_and_survives_reopen(repo: ContactRepository, db_path: Path) -> None:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import errno
+import os
 from pathlib import Path
 
 import orjson
 import pytest
 
-from tui_crm.store import Database, NewerSchemaError, NotADatabaseError, ReadOnlyError, StoreIOError
+from tui_crm.store import (
+    Database,
+    NewerSchemaError,
+    NotADatabaseError,
+    ReadOnlyError,
+    StoreIOError,
+)
 from tui_crm.store import database as database_module
 
 

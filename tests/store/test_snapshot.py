@@ -11,7 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tinydb import TinyDB
 
-from tui_crm.store.snapshot import _OtherLayout, _read_lines, encode_snapshot, read_snapshot
+from tui_crm.store.snapshot import (
+    _OtherLayout,
+    _read_lines,
+    encode_snapshot,
+    read_snapshot,
+)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(),

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from factories import make_org, make_person
 from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from factories import make_org, make_person
 from tui_crm.demo import generate_contacts
 from tui_crm.domain.contact import Address, Contact, Email, Phone
 from tui_crm.store import ContactRepository, Database, create_database

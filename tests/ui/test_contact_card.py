@@ -3,7 +3,6 @@ actions it shares with the list (edit, copy, delete)."""
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input, OptionList, TabbedContent, TextArea
 
 from tui_crm.ui.screens.confirm import ConfirmScreen

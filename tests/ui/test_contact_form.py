@@ -3,7 +3,6 @@ edit, copy, and a save that meets another session's newer version."""
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input, Select, Static
 
 from tui_crm.domain.contact import ContactKind

@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from typing import Any, Iterable
+from typing import Any
 
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 

@@ -16,7 +16,8 @@ from typing import Any
 from urllib.parse import quote
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult as _Reason
+from phonenumbers import NumberParseException, PhoneNumberFormat
+from phonenumbers import ValidationResult as _Reason
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 from stdnum.pl import nip as _stdnum_nip
 from stdnum.pl import regon as _stdnum_regon

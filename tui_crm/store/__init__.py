@@ -3,7 +3,6 @@
 from .contact_index import SORT_COLUMNS, ContactQuery
 from .contacts import ContactRepository, InvalidContactError
 from .database import Database, create_database
-from .links import LinkError, LinkRepository
 from .errors import (
     ConflictError,
     NewerSchemaError,
@@ -13,6 +12,7 @@ from .errors import (
     StoreError,
     StoreIOError,
 )
+from .links import LinkError, LinkRepository
 
 __all__ = [
     "SORT_COLUMNS",

@@ -30,7 +30,13 @@ from tinydb.table import Table
 
 from tui_crm.i18n import _
 
-from .errors import NewerSchemaError, NotADatabaseError, ReadOnlyError, StoreError, StoreIOError
+from .errors import (
+    NewerSchemaError,
+    NotADatabaseError,
+    ReadOnlyError,
+    StoreError,
+    StoreIOError,
+)
 from .files import atomic_write_bytes
 from .journal import Batch, Journal, JournalPosition, Op
 from .snapshot import encode_snapshot, read_snapshot

@@ -14,7 +14,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tui_crm.domain.documents import SHIPPED_TEMPLATES, GeneratedDocument, output_name, render_template
+from tui_crm.domain.documents import (
+    SHIPPED_TEMPLATES,
+    GeneratedDocument,
+    output_name,
+    render_template,
+)
 from tui_crm.i18n import _
 
 from .contacts import utc_now

@@ -10,7 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from tui_crm.domain.contact_persons import NOTIFICATIONS, PERMISSIONS, ContactPersonLink, PortalAccess
+from tui_crm.domain.contact_persons import (
+    NOTIFICATIONS,
+    PERMISSIONS,
+    ContactPersonLink,
+    PortalAccess,
+)
 from tui_crm.domain.outbox import OutboxMessage
 from tui_crm.domain.portal import (
     Mail,

@@ -25,9 +25,9 @@ from tui_crm.domain.validation import map_link
 from tui_crm.i18n import _
 from tui_crm.store import StoreError
 
-from ..widgets.footer import KeyFooter
 from ..actions import ContactActions
 from ..contact_details import detail_lines, header_lines, note_lines
+from ..widgets.footer import KeyFooter
 from .confirm import ConfirmScreen
 from .contact_person_form import ContactPersonFormScreen, contact_name, flag_labels
 from .map_link import MapLinkScreen

@@ -14,15 +14,23 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Header, Input, Label, Select, Static
 
 from tui_crm.domain.changes import reapply_edit
-from tui_crm.domain.contact import CONSENT_CHANNELS, Address, Contact, ContactKind, Email, Phone, normalize_tags
+from tui_crm.domain.contact import (
+    CONSENT_CHANNELS,
+    Address,
+    Contact,
+    ContactKind,
+    Email,
+    Phone,
+    normalize_tags,
+)
 from tui_crm.domain.validation import FieldError, validate_contact
 from tui_crm.i18n import _, format_number
 from tui_crm.store import ConflictError, InvalidContactError, StoreError
 
-from ..widgets.footer import KeyFooter
 from ..contact_details import consent_label
+from ..unsaved import GuardsUnsavedChanges
 from ..widgets.contact_rows import AddressRow, EditableRow, EmailRow, PhoneRow
-from .confirm import ConfirmScreen
+from ..widgets.footer import KeyFooter
 from .conflict import ConflictScreen
 
 #: Plain fields: (field name, label, which kind shows it; None = both).
@@ -46,7 +54,7 @@ def _comparable(contact: Contact) -> dict:
     return validate_contact(contact).contact.to_doc()
 
 
-class ContactFormScreen(Screen[Contact | None]):
+class ContactFormScreen(GuardsUnsavedChanges, Screen[Contact | None]):
     """Dismisses with the saved contact, or None when cancelled."""
 
     BINDINGS = [
@@ -316,14 +324,3 @@ class ContactFormScreen(Screen[Contact | None]):
 
     def has_unsaved_changes(self) -> bool:
         return self._baseline is None or self.read_form().to_doc() != self._baseline
-
-    def action_cancel(self) -> None:
-        if not self.has_unsaved_changes():
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmScreen(_("Discard your unsaved changes?"), yes=_("Discard"), no=_("Keep editing")), answered)

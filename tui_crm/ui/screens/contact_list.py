@@ -19,9 +19,9 @@ from tui_crm.domain.validation import format_phone
 from tui_crm.i18n import _, format_number, ngettext
 from tui_crm.store import SORT_COLUMNS, ContactQuery
 
-from ..widgets.footer import KeyFooter
 from ..actions import ContactActions
 from ..contact_details import SUPPLIER_ICON
+from ..widgets.footer import KeyFooter
 from ..widgets.virtual_table import Column, VirtualTable
 from .tag_picker import TagPickerScreen
 

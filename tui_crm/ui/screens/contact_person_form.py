@@ -21,7 +21,7 @@ from tui_crm.domain.contact_persons import ContactPersonLink
 from tui_crm.i18n import _
 from tui_crm.store import ConflictError, StoreError
 
-from .confirm import ConfirmScreen
+from ..unsaved import GuardsUnsavedChanges
 
 #: The settings key of the editable list of roles.
 ROLES_SETTING = "contact_roles"
@@ -66,7 +66,7 @@ def flag_labels(link: ContactPersonLink) -> list[str]:
     return [label for on, label in flags if on]
 
 
-class ContactPersonFormScreen(ModalScreen[ContactPersonLink | None]):
+class ContactPersonFormScreen(GuardsUnsavedChanges, ModalScreen[ContactPersonLink | None]):
     """Dismisses with the saved link, or None when cancelled."""
 
     BINDINGS = [
@@ -152,14 +152,3 @@ class ContactPersonFormScreen(ModalScreen[ContactPersonLink | None]):
             return
         remember_role(self.app, saved.role)
         self.dismiss(saved)
-
-    def action_cancel(self) -> None:
-        if not self.has_unsaved_changes():
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmScreen(_("Discard your unsaved changes?"), yes=_("Discard"), no=_("Keep editing")), answered)

@@ -17,7 +17,11 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui_crm.domain.contact_persons import NOTIFICATIONS, ContactPersonLink, notification_label
+from tui_crm.domain.contact_persons import (
+    NOTIFICATIONS,
+    ContactPersonLink,
+    notification_label,
+)
 from tui_crm.i18n import _
 
 from ..widgets.footer import KeyFooter

@@ -13,6 +13,7 @@ from tui_crm.domain.outbox import OutboxMessage, kind_label, status_label
 from tui_crm.i18n import _, format_datetime, format_number, ngettext
 
 from ..widgets.footer import KeyFooter
+from ..widgets.tables import selected_row_id
 
 
 class OutboxScreen(Screen[None]):
@@ -66,10 +67,7 @@ class OutboxScreen(Screen[None]):
         table.focus()
 
     def _selected_id(self) -> int | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return selected_row_id(self.query_one(DataTable))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         message = self.app.outbox.get(int(event.row_key.value))

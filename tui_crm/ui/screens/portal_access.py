@@ -25,14 +25,14 @@ from tui_crm.i18n import _, ngettext
 from tui_crm.store import ConflictError, StoreError
 from tui_crm.store.portal_service import PortalAccessError, save_portal_access
 
+from ..unsaved import GuardsUnsavedChanges
 from ..widgets.footer import KeyFooter
-from .confirm import ConfirmScreen
 
 #: Input fields, in form order: (id, label).
 FIELDS = ("login_email", "password", "password_repeat")
 
 
-class PortalAccessScreen(ModalScreen[ContactPersonLink | None]):
+class PortalAccessScreen(GuardsUnsavedChanges, ModalScreen[ContactPersonLink | None]):
     """Dismisses with the saved link, or None when cancelled."""
 
     BINDINGS = [
@@ -173,13 +173,5 @@ class PortalAccessScreen(ModalScreen[ContactPersonLink | None]):
             timeout=10,
         )
 
-    def action_cancel(self) -> None:
-        if self._baseline is None or self._state() == self._baseline:
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmScreen(_("Discard your unsaved changes?"), yes=_("Discard"), no=_("Keep editing")), answered)
+    def has_unsaved_changes(self) -> bool:
+        return self._baseline is not None and self._state() != self._baseline

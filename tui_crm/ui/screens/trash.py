@@ -12,6 +12,7 @@ from tui_crm.i18n import _, format_datetime
 from tui_crm.store import StoreError
 
 from ..widgets.footer import KeyFooter
+from ..widgets.tables import selected_row_id
 from .confirm import ConfirmScreen
 
 
@@ -48,10 +49,7 @@ class TrashScreen(Screen[None]):
         table.focus()
 
     def _selected_id(self) -> int | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return selected_row_id(self.query_one(DataTable))
 
     def action_restore(self) -> None:
         contact_id = self._selected_id()

@@ -1,0 +1,12 @@
+"""Small helpers for Textual's DataTable as used by the short lists (trash, outbox)."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+
+def selected_row_id(table: DataTable) -> int | None:
+    """The integer key of the row under the cursor, None for an empty table."""
+    if not table.row_count:
+        return None
+    return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
