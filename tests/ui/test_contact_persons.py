@@ -23,7 +23,10 @@ from tui_crm.ui.screens.confirm import ConfirmScreen
 from tui_crm.ui.screens.contact_card import ContactCardScreen
 from tui_crm.ui.screens.contact_form import ContactFormScreen
 from tui_crm.ui.screens.contact_list import ContactListScreen
-from tui_crm.ui.screens.contact_person_form import ROLES_SETTING, ContactPersonFormScreen
+from tui_crm.ui.screens.contact_person_form import (
+    ROLES_SETTING,
+    ContactPersonFormScreen,
+)
 from tui_crm.ui.screens.options_menu import OptionsMenuScreen
 from tui_crm.ui.screens.person_picker import ContactPickerScreen
 from tui_crm.ui.screens.successor_picker import SuccessorPickerScreen
@@ -103,7 +106,7 @@ async def test_link_an_existing_person_from_the_organization_card(ui, sample_db,
         picker = await screen_of(pilot, ContactPickerScreen)
         await ui.type_text(pilot, "nowak")
         hits = option_texts(picker, "#picker-hits")
-        assert hits[0] == "+ New person…" and hits[1:] == [ANNA]
+        assert hits[0] == "+ New person…" and hits[1:] == [ANNA + "  · anna.nowak@example.com"]
         await pilot.press("enter")
 
         form = await screen_of(pilot, ContactPersonFormScreen)
@@ -212,7 +215,7 @@ async def test_second_organization_is_refused_then_the_person_moves_with_confirm
         await pilot.press("l")
         await screen_of(pilot, ContactPickerScreen)
         await ui.type_text(pilot, "anna")
-        assert option_texts(app.screen, "#picker-hits")[1] == "Anna Nowak  — Alfa Sp. z o.o."
+        assert option_texts(app.screen, "#picker-hits")[1] == "Anna Nowak  — Alfa Sp. z o.o. · anna.nowak@example.com"
         await pilot.press("enter")
         confirm = await screen_of(pilot, ConfirmScreen)
         assert "already belongs to “Alfa Sp. z o.o.”" in confirm._question
@@ -352,7 +355,7 @@ async def test_relate_two_persons_of_one_organization_and_remove_the_relation(ui
         card = await open_related(pilot, ALFA)
         await pilot.press("r")  # Anna is highlighted
         picker = await screen_of(pilot, ContactPickerScreen)
-        assert option_texts(picker, "#picker-hits") == ["Łukasz Wójcik  — Alfa Sp. z o.o."]  # colleagues only
+        assert option_texts(picker, "#picker-hits") == ["Łukasz Wójcik  — Alfa Sp. z o.o. · Łódź · lukasz.wojcik@example.pl"]  # colleagues only
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is card)
         assert "related: Łukasz Wójcik" in related_rows(card)[0]

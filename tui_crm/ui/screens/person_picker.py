@@ -2,6 +2,11 @@
 
 Up/down move in the hits while the search field keeps the focus; enter takes the highlighted
 one. With ``allow_new`` the first entry creates a new person instead.
+
+Moving is deterministic: the highlight stops at the ends (it never wraps round to "New person…"),
+and the hits are brought up to date with the search text before a move or a pick, so keys pressed
+right after typing act on the hits of what was typed. The list is only rebuilt when the hits
+actually changed; the highlight then stays on the same contact when it is still there.
 """
 
 from __future__ import annotations
@@ -49,18 +54,30 @@ class ContactPickerScreen(ModalScreen[int | str | None]):
         with Vertical(classes="dialog", id="picker"):
             yield Static(self._title, markup=False, classes="title")
             yield Input(placeholder=_("Type part of the name…"), id="picker-search", compact=True)
-            yield OptionList(id="picker-hits")
+            hits = OptionList(id="picker-hits")
+            hits.can_focus = False  # the search field keeps the focus: its keys are the only way in
+            yield hits
             yield Static("", id="picker-count", classes="hint")
 
     def on_mount(self) -> None:
-        self._search("")
+        self._shown_text: str | None = None  # the search text the hits were found for
+        self._moved = False  # the user moved the highlight with the arrows
+        self._sync()
         self.query_one("#picker-search", Input).focus()
 
     @on(Input.Changed, "#picker-search")
-    def _typed(self, event: Input.Changed) -> None:
-        self._search(event.value)
+    def _typed(self) -> None:
+        self._sync()  # the field's value now, not the message's: a late message changes nothing
+
+    def _sync(self) -> None:
+        """Make the hits those of the text in the search field (nothing to do when they are)."""
+        text = self.query_one("#picker-search", Input).value
+        if text != self._shown_text:
+            self._search(text)
 
     def _search(self, text: str) -> None:
+        new_text = text != self._shown_text
+        self._shown_text = text
         ids = [
             i for i in self.app.contacts.find(ContactQuery(text=text, kind=self._kind))
             if i not in self._exclude and (self._only is None or i in self._only)
@@ -68,9 +85,17 @@ class ContactPickerScreen(ModalScreen[int | str | None]):
         options = [Option(Content.styled(_("+ New person…"), "bold"), id=NEW)] if self._allow_new else []
         options += [Option(self._prompt(i), id=str(i)) for i in ids[:MAX_HITS]]
         hits = self.query_one("#picker-hits", OptionList)
-        hits.set_options(options)
-        if options:
+        kept = hits.highlighted_option
+        if [(o.id, o.prompt) for o in options] != [(o.id, o.prompt) for o in hits.options]:
+            hits.set_options(options)
+        # The highlight stays on the same contact (refreshed data, or the user chose it with the
+        # arrows and then typed on); otherwise it goes to the first hit of the new text.
+        shown = [o.id for o in options]
+        if kept is not None and kept.id in shown and (self._moved or not new_text):
+            hits.highlighted = shown.index(kept.id)
+        elif options:
             hits.highlighted = 1 if self._allow_new and ids and text else 0
+            self._moved = False
         if len(ids) > MAX_HITS:
             count = _("{shown} of {total} shown: type more to narrow them down.").format(
                 shown=MAX_HITS, total=format_number(len(ids))
@@ -82,25 +107,41 @@ class ContactPickerScreen(ModalScreen[int | str | None]):
         self.query_one("#picker-count", Static).update(count)
 
     def _prompt(self, contact_id: int) -> Content:
+        """The name, then (dimmed) what tells namesakes apart: for a person the organization
+        they are linked to, the city and the first e-mail (or phone); for an organization the city.
+        """
         doc = self.app.contacts.doc(contact_id) or {}
         name = Content(display_name(doc))
+        addresses = doc.get("addresses") or [{}]
+        city = addresses[0].get("city", "")
         if self._kind == ContactKind.PERSON:
             link = self.app.links.of_person(contact_id)
             organization = self.app.contacts.doc(link.organization_id) if link else None
+            emails, phones = doc.get("emails") or [{}], doc.get("phones") or [{}]
+            reach = emails[0].get("address") or phones[0].get("number", "")
+            details = " · ".join(part for part in (city, reach) if part)
             if organization:
-                return Content.assemble(name, ("  — " + display_name(organization), "dim"))
-        else:
-            addresses = doc.get("addresses", [])
-            if addresses and addresses[0].get("city"):
-                return Content.assemble(name, ("  · " + addresses[0]["city"], "dim"))
+                details = " · ".join(part for part in (display_name(organization), details) if part)
+                return Content.assemble(name, ("  — " + details, "dim"))
+            if details:
+                return Content.assemble(name, ("  · " + details, "dim"))
+        elif city:
+            return Content.assemble(name, ("  · " + city, "dim"))
         return name
 
     def action_move(self, step: int) -> None:
+        """One hit down or up, stopping at the ends; on the hits of the text as it is now."""
+        self._sync()
         hits = self.query_one("#picker-hits", OptionList)
-        hits.action_cursor_down() if step > 0 else hits.action_cursor_up()
+        if not hits.option_count:
+            return
+        current = hits.highlighted
+        hits.highlighted = 0 if current is None else max(0, min(current + step, hits.option_count - 1))
+        self._moved = True
 
     @on(Input.Submitted, "#picker-search")
     def _submitted(self) -> None:
+        self._sync()
         option = self.query_one("#picker-hits", OptionList).highlighted_option
         if option is not None:
             self._choose(option.id)
