@@ -7,6 +7,7 @@ What the app linked is read back with a fresh repository on the file afterwards.
 from __future__ import annotations
 
 from factories import make_org, make_person
+from test_contact_persons import ALFA, links_on, option_texts, screen_of, until
 from textual import events
 from textual.widgets import OptionList
 
@@ -16,8 +17,6 @@ from tui_crm.ui.screens.contact_card import ContactCardScreen
 from tui_crm.ui.screens.contact_list import ContactListScreen
 from tui_crm.ui.screens.contact_person_form import ContactPersonFormScreen
 from tui_crm.ui.screens.person_picker import ContactPickerScreen
-
-from test_contact_persons import ALFA, links_on, option_texts, screen_of, until
 
 
 async def burst(pilot, *keys: str) -> None:
