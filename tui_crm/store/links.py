@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from tui_crm.domain.contact import display_name
 from tui_crm.domain.contact_persons import (
     ContactPersonLink,
     LinkRuleError,
@@ -225,8 +226,6 @@ class LinkRepository:
         return doc is not None and not doc.get("deleted_at")
 
     def _name(self, contact_id: int) -> str:
-        from tui_crm.domain.contact import display_name
-
         doc = self.contacts.doc(contact_id)
         return display_name(doc) if doc else ""
 
