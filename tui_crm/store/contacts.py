@@ -62,6 +62,10 @@ class ContactRepository:
     def tag_counts(self) -> dict[str, int]:
         return self._index.tag_counts()
 
+    def count_matching(self, test: Callable[[dict[str, Any]], bool]) -> int:
+        """How many stored contacts (trashed too) pass ``test``; a full scan, for rare questions."""
+        return sum(1 for _, doc in self._table.raw_items() if test(doc))
+
     def trash(self) -> list[Contact]:
         deleted = [Contact.from_doc(doc, i) for i, doc in self._table.raw_items() if doc.get("deleted_at")]
         return sorted(deleted, key=lambda c: c.deleted_at or "", reverse=True)

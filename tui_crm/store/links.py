@@ -7,7 +7,7 @@ links it touches change in the same batch.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -87,6 +87,10 @@ class LinkRepository:
             (doc.get("portal", {}).get("login_email", "").casefold() == wanted and link_id != except_link_id)
             for link_id, doc in self._links.raw_items()
         )
+
+    def role_uses(self, roles: Iterable[str]) -> int:
+        wanted = set(roles)
+        return sum(1 for _, doc in self._links.raw_items() if doc.get("role") in wanted)
 
     def related_persons(self, person_id: int) -> list[tuple[int, str]]:
         """(other person id, note) for each relation of this person."""

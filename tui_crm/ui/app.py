@@ -14,15 +14,26 @@ from textual.reactive import reactive
 
 from tui_crm import i18n
 from tui_crm.i18n import _
+from tui_crm.domain import dictionaries as d
+from tui_crm.domain.operators import OperatorError
+from tui_crm.domain.schedule import local_zone
 from tui_crm.store import ContactRepository, Database, StoreError
+from tui_crm.store.activities import ActivityRepository
+from tui_crm.store.dictionaries import DictionaryRepository
 from tui_crm.store.documents import DocumentRepository
+from tui_crm.store.history import HistoryRepository
 from tui_crm.store.links import LinkRepository
+from tui_crm.store.operators import OperatorRepository
 from tui_crm.store.outbox import OutboxRepository
 from tui_crm.store.settings import SettingsRepository
 
 from .commands import BindingCommands
+from .screens.activity_list import ActivityListScreen
+from .screens.calendar import CalendarScreen
 from .screens.contact_list import ContactListScreen
+from .screens.dictionaries import DictionariesScreen
 from .screens.help import HelpScreen
+from .screens.operators import OperatorsScreen
 from .screens.outbox import OutboxScreen
 from .screens.settings import SettingsScreen
 
@@ -44,6 +55,10 @@ class CrmApp(App[None]):
         Binding("question_mark", "help", _("Help"), show=False),
         Binding("f2", "settings", _("Settings"), show=False),  # listed in help (f1) and the palette
         Binding("f3", "outbox", _("Outbox"), show=False),
+        Binding("f4", "activities", _("Activities"), show=False),
+        Binding("f5", "calendar", _("Calendar"), show=False),
+        Binding("f6", "dictionaries", _("Dictionaries"), show=False),
+        Binding("f7", "operators", _("Operators"), show=False),
     ]
 
     #: Bumped whenever the data changed (ours or another session's); screens watch it.
@@ -57,6 +72,12 @@ class CrmApp(App[None]):
         self.links = LinkRepository(contacts, self.settings)
         self.outbox = OutboxRepository(self.database)
         self.documents = DocumentRepository(self.database)
+        self.history = HistoryRepository(self.database)
+        self.activities = ActivityRepository(contacts, self.links, self.history)
+        self.operators = OperatorRepository(self.database)
+        self.dictionaries = DictionaryRepository(self.database)
+        self._count_dictionary_uses()
+        self.zone = local_zone()
         self.user = user
         self.database.subscribe(lambda _ops: self._bump())
 
@@ -65,7 +86,21 @@ class CrmApp(App[None]):
         database = Database(path)
         return cls(ContactRepository(database, i18n.language()), user=user)
 
+    def _count_dictionary_uses(self) -> None:
+        uses, activities, contacts = self.dictionaries.count_uses, self.activities, self.contacts
+        uses(d.ACTIVITY_KINDS, lambda keys: activities.usage("kind", keys))
+        uses(d.ACTIVITY_PRIORITIES, lambda keys: activities.usage("priority", keys))
+        uses(d.ACTIVITY_CATEGORIES, lambda keys: activities.usage("category", keys))
+        uses(d.PHONE_TYPES, lambda keys: contacts.count_matching(
+            lambda doc: any(p.get("type", "mobile") in keys for p in doc.get("phones", []))))
+        uses(d.ACQUISITION_SOURCES, lambda keys: contacts.count_matching(lambda doc: doc.get("source") in keys))
+        uses(d.CONTACT_ROLES, self.links.role_uses)
+
     def on_mount(self) -> None:
+        try:
+            self.operators.ensure(self.user)
+        except (StoreError, OperatorError):
+            pass  # an odd login still works; it is just not offered in the employee lists
         self.sub_title = f"{self.database.path.name} · {self.user}"
         if self.database.read_only:
             self.sub_title += " · " + _("read-only")
@@ -131,3 +166,19 @@ class CrmApp(App[None]):
     def action_outbox(self) -> None:
         if not isinstance(self.screen, OutboxScreen):
             self.push_screen(OutboxScreen())
+
+    def action_activities(self) -> None:
+        if not isinstance(self.screen, ActivityListScreen):
+            self.push_screen(ActivityListScreen())
+
+    def action_calendar(self) -> None:
+        if not isinstance(self.screen, CalendarScreen):
+            self.push_screen(CalendarScreen())
+
+    def action_dictionaries(self) -> None:
+        if not isinstance(self.screen, DictionariesScreen):
+            self.push_screen(DictionariesScreen())
+
+    def action_operators(self) -> None:
+        if not isinstance(self.screen, OperatorsScreen):
+            self.push_screen(OperatorsScreen())

@@ -1,0 +1,74 @@
+"""Field history: who changed which field of a record, when, from what to what.
+
+Entries are written in the same batch as the change they describe, so there is never a change
+without its entry or an entry without its change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tui_crm.domain.changes import FieldChange
+
+from .contacts import utc_now
+from .database import Database, WriteBatch
+from .journal import Op
+
+TABLE = "history"
+
+CREATED, EDITED, COMPLETED, REOPENED, DELETED, RESTORED, NOTE_EDITED = (
+    "created", "edited", "completed", "reopened", "deleted", "restored", "note_edited")
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    entity: str  # "activity", "contact", …
+    entity_id: int
+    at: str
+    author: str
+    action: str
+    changes: tuple[FieldChange, ...] = ()
+    id: int | None = None
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any], entry_id: int) -> HistoryEntry:
+        changes = tuple(FieldChange(f, old, new) for f, old, new in doc.get("changes", []))
+        return cls(doc["entity"], doc["entity_id"], doc["at"], doc.get("author", ""), doc.get("action", EDITED),
+                   changes, entry_id)
+
+
+class HistoryRepository:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._table = database.table(TABLE)
+        self._by_record: dict[tuple[str, int], list[int]] = {}
+        self._rebuild()
+        database.subscribe(self._on_change)
+
+    def of(self, entity: str, entity_id: int) -> list[HistoryEntry]:
+        """The record's entries, newest first."""
+        entries = [HistoryEntry.from_doc(doc, i) for i in self._by_record.get((entity, entity_id), [])
+                   if (doc := self._table.raw_get(i)) is not None]
+        return sorted(entries, key=lambda e: (e.at, e.id or 0), reverse=True)
+
+    def record(self, batch: WriteBatch, entity: str, entity_id: int, *, author: str, action: str,
+               changes: list[FieldChange] | tuple[FieldChange, ...] = ()) -> None:
+        doc = {"entity": entity, "entity_id": entity_id, "at": utc_now(), "author": author, "action": action,
+               "changes": [[c.field, c.old, c.new] for c in changes]}
+        batch.put(TABLE, batch.new_id(TABLE), doc)
+
+    def _rebuild(self) -> None:
+        self._by_record.clear()
+        for entry_id, doc in self._table.raw_items():
+            self._by_record.setdefault((doc["entity"], doc["entity_id"]), []).append(entry_id)
+
+    def _on_change(self, ops: list[Op]) -> None:
+        if not ops:
+            self._rebuild()
+            return
+        for table, entry_id, doc in ops:
+            if table == TABLE and doc is not None:
+                ids = self._by_record.setdefault((doc["entity"], doc["entity_id"]), [])
+                if entry_id not in ids:
+                    ids.append(entry_id)
