@@ -64,6 +64,11 @@ def _(message: str) -> str:
     return _translation.gettext(message)
 
 
+def translate_marked(message: str) -> str:
+    """The translation of a string marked elsewhere with ``N_`` (kept in data, translated when shown)."""
+    return _translation.gettext(message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 

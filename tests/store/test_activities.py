@@ -121,7 +121,7 @@ def test_two_sessions_never_lose_each_others_writes(world, db_path: Path) -> Non
 
 def test_queries_filter_and_sort_by_time(world) -> None:
     activities, org, other, (anna, bogdan, stranger) = world
-    save = lambda a: activities.save(a, author="x").activity  # noqa: E731
+    save = lambda a: activities.save(a, author="x").activity
     overdue = save(activity(org, anna, at=NOW - timedelta(days=1)))
     done = save(activity(org, bogdan, at=NOW - timedelta(days=2), completed=True, employee="piotr"))
     later = save(activity(org, anna, at=NOW + timedelta(hours=3), type=TASK, in_calendar=True))

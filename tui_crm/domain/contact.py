@@ -47,7 +47,7 @@ class Address:
     country: str = ""  # ISO 3166 alpha-2; empty = the default region (PL), set by validation
 
     def is_empty(self) -> bool:
-        return not (self.street or self.postal_code or self.city)
+        return not (self.street.strip() or self.postal_code.strip() or self.city.strip())
 
 
 @dataclass(slots=True)

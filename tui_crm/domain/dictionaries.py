@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from tui_crm.i18n import _
+from tui_crm.i18n import _, translate_marked
 
 ACTIVITY_KINDS = "activity_kind"
 ACTIVITY_PRIORITIES = "activity_priority"
@@ -24,7 +24,7 @@ DICTIONARY_NAMES = (ACTIVITY_KINDS, ACTIVITY_PRIORITIES, ACTIVITY_CATEGORIES, PH
                     ACQUISITION_SOURCES)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
+def N_(message: str) -> str:  # the gettext convention: marks a string to translate when shown
     return message
 
 
@@ -47,7 +47,7 @@ class Entry:
     builtin: bool = False
 
     def shown(self) -> str:
-        return _(self.label) if self.builtin else self.label
+        return translate_marked(self.label) if self.builtin else self.label
 
     def to_doc(self) -> dict[str, object]:
         doc: dict[str, object] = {"key": self.key, "label": self.label}
@@ -97,9 +97,20 @@ def label_of(entries: tuple[Entry, ...] | list[Entry], key: str) -> str:
     return key
 
 
+def key_for(entries: tuple[Entry, ...] | list[Entry], text: str) -> str:
+    """What to store for a value typed in a form: the key of the entry it names (by the label
+    people see or by the key, any case), else the text itself (tidied)."""
+    text = " ".join(text.split())
+    folded = text.casefold()
+    by_label = (e.key for e in entries if e.shown().casefold() == folded)
+    by_key = (e.key for e in entries if e.key.casefold() == folded)
+    return next(by_label, None) or next(by_key, None) or text
+
+
 def choices(entries: tuple[Entry, ...] | list[Entry], current: str = "") -> list[Entry]:
-    """What a form offers: the live entries, plus the record's own value even if archived."""
-    return [e for e in entries if not e.archived or (current and e.key == current)]
+    """What a form offers: the live entries, plus the record's own value even if archived
+    (text-valued fields may hold the label people saw rather than the key)."""
+    return [e for e in entries if not e.archived or (current and current in (e.key, e.shown()))]
 
 
 def _clean_label(label: str, entries: list[Entry], ignore_key: str | None = None) -> str:
@@ -119,6 +130,7 @@ def add_entry(entries: list[Entry], label: str) -> list[Entry]:
 
 
 def rename_entry(entries: list[Entry], key: str, label: str) -> list[Entry]:
+    _find(entries, key)  # renamed meanwhile into nothing: say so rather than silently do nothing
     label = _clean_label(label, entries, ignore_key=key)
     return [replace(e, label=label, builtin=False) if e.key == key else e for e in entries]
 
@@ -140,7 +152,7 @@ def delete_entry(entries: list[Entry], key: str, uses: int) -> list[Entry]:
 
 def move_entry(entries: list[Entry], key: str, step: int) -> list[Entry]:
     """Move an entry up (-1) or down (+1) in the order forms show."""
-    index = next(i for i, e in enumerate(entries) if e.key == key)
+    index = entries.index(_find(entries, key))
     target = max(0, min(len(entries) - 1, index + step))
     moved = list(entries)
     moved.insert(target, moved.pop(index))

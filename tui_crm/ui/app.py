@@ -13,10 +13,10 @@ from textual.binding import Binding
 from textual.reactive import reactive
 
 from tui_crm import i18n
-from tui_crm.i18n import _
 from tui_crm.domain import dictionaries as d
 from tui_crm.domain.operators import OperatorError
 from tui_crm.domain.schedule import local_zone
+from tui_crm.i18n import _
 from tui_crm.store import ContactRepository, Database, StoreError
 from tui_crm.store.activities import ActivityRepository
 from tui_crm.store.dictionaries import DictionaryRepository
