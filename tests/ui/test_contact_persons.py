@@ -15,18 +15,16 @@ from factories import make_person
 from textual.widgets import Checkbox, Input, OptionList, Static, TabbedContent
 
 from tui_crm.domain.contact_persons import ContactPersonLink
+from tui_crm.domain.dictionaries import CONTACT_ROLES
 from tui_crm.store import ContactRepository, Database
+from tui_crm.store.dictionaries import DictionaryRepository
 from tui_crm.store.links import LinkRepository
-from tui_crm.store.settings import SettingsRepository
 from tui_crm.ui.screens.authorization_check import AuthorizationCheckScreen
 from tui_crm.ui.screens.confirm import ConfirmScreen
 from tui_crm.ui.screens.contact_card import ContactCardScreen
 from tui_crm.ui.screens.contact_form import ContactFormScreen
 from tui_crm.ui.screens.contact_list import ContactListScreen
-from tui_crm.ui.screens.contact_person_form import (
-    ROLES_SETTING,
-    ContactPersonFormScreen,
-)
+from tui_crm.ui.screens.contact_person_form import ContactPersonFormScreen
 from tui_crm.ui.screens.options_menu import OptionsMenuScreen
 from tui_crm.ui.screens.person_picker import ContactPickerScreen
 from tui_crm.ui.screens.successor_picker import SuccessorPickerScreen
@@ -131,7 +129,7 @@ async def test_link_an_existing_person_from_the_organization_card(ui, sample_db,
     assert saved.organization_id == sample_ids[ALFA] and saved.primary
     assert (saved.role, saved.contact_person, saved.may_collect_mail, saved.may_represent) == ("Prokurent", True, True, False)
     assert saved.info == "tylko z dowodem" and saved.created_by == ui.USER
-    roles = SettingsRepository(Database(sample_db)).get(ROLES_SETTING)
+    roles = [entry.label for entry in DictionaryRepository(Database(sample_db)).entries(CONTACT_ROLES)]
     assert roles[:2] == ["CEO", "Owner"] and roles[-1] == "Prokurent"  # the defaults, plus the new one
 
 

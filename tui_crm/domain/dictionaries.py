@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from tui_crm.i18n import _, translate_marked
+from tui_crm.i18n import _, format_number, ngettext, translate_marked
 
 ACTIVITY_KINDS = "activity_kind"
 ACTIVITY_PRIORITIES = "activity_priority"
@@ -145,8 +145,9 @@ def delete_entry(entries: list[Entry], key: str, uses: int) -> list[Entry]:
     entry = _find(entries, key)
     if uses:
         raise DictionaryError(
-            _("“{label}” is used by {n} records, so it cannot be deleted; archive it instead.").format(
-                label=entry.shown(), n=uses))
+            ngettext("“{label}” is used by {n} record, so it cannot be deleted; archive it instead.",
+                     "“{label}” is used by {n} records, so it cannot be deleted; archive it instead.",
+                     uses).format(label=entry.shown(), n=format_number(uses)))
     return [e for e in entries if e.key != key]
 
 

@@ -74,16 +74,19 @@ class DictionaryRepository:
     def remember(self, name: str, label: str, *, author: str) -> None:
         """Add a value typed in a form, unless the list has it already (by label or key)."""
         label = " ".join(label.split())
-        known = {e.key.casefold() for e in self.entries(name)} | {e.shown().casefold() for e in self.entries(name)}
-        if label and label.casefold() not in known:
-            self.add(name, label, author=author)
+        if label and not _knows(self.entries(name), label):
+            # checked again under the lock: another session may have added it meanwhile
+            self._edit(name, author, lambda entries: entries if _knows(entries, label) else add_entry(entries, label))
 
     def _edit(self, name: str, author: str, change: Callable[[list[Entry]], list[Entry]]) -> None:
         if name not in DICTIONARY_NAMES:
             raise ValueError(f"unknown dictionary {name!r}")
         with self.database.write() as batch:
-            entries = change(self.entries(name))
+            before = self.entries(name)
+            entries = change(before)
             found = self._find(name)
+            if found is not None and entries == before:
+                return  # nothing changed: no write, no refresh in every session
             record_id = found[0] if found else batch.new_id(TABLE)
             batch.put(TABLE, record_id, {"name": name, "entries": [e.to_doc() for e in entries],
                                          "updated_by": author, "updated_at": utc_now()})
@@ -105,3 +108,9 @@ class DictionaryRepository:
 
     def _find(self, name: str) -> tuple[int, dict] | None:
         return next(((i, doc) for i, doc in self._table.raw_items() if doc.get("name") == name), None)
+
+
+def _knows(entries: list[Entry], label: str) -> bool:
+    """Whether a typed value is on the list already, as a key or as the label people see."""
+    folded = label.casefold()
+    return any(folded in (e.key.casefold(), e.shown().casefold()) for e in entries)

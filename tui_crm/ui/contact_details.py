@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.content import Content
 
 from tui_crm.domain.contact import CONSENT_CHANNELS, Contact, ContactKind
+from tui_crm.domain.dictionaries import DEFAULTS, PHONE_TYPES, Entry, label_of
 from tui_crm.domain.validation import format_phone
 from tui_crm.i18n import _, format_date, format_datetime, format_percent
 
@@ -12,8 +15,9 @@ LABEL_WIDTH = 16
 SUPPLIER_ICON = "🚚"
 
 
-def phone_type_label(phone_type: str) -> str:
-    return {"mobile": _("mobile"), "work": _("work"), "home": _("home")}.get(phone_type, phone_type)
+def phone_type_label(phone_type: str, phone_types: Sequence[Entry] = DEFAULTS[PHONE_TYPES]) -> str:
+    """What people see for a stored phone type (an archived entry too; an unknown one as stored)."""
+    return label_of(phone_types, phone_type)
 
 
 def consent_label(channel: str) -> str:
@@ -49,7 +53,9 @@ def header_lines(contact: Contact) -> list[Content]:
     return [Content.styled(name, "bold"), Content(" · ".join(facts))]
 
 
-def detail_lines(contact: Contact) -> list[Content]:
+def detail_lines(contact: Contact, *, phone_types: Sequence[Entry] = DEFAULTS[PHONE_TYPES],
+                 sources: Sequence[Entry] = ()) -> list[Content]:
+    """``phone_types``/``sources``: the dictionaries, so renamed entries show their new labels."""
     lines: list[Content] = []
     if contact.kind == ContactKind.PERSON:
         lines.append(_field(_("First name"), contact.first_name))
@@ -66,7 +72,7 @@ def detail_lines(contact: Contact) -> list[Content]:
     lines += ["", _section(_("Phones"))] if contact.phones else []
     for phone in contact.phones:
         channels = [name for flag, name in ((phone.whatsapp, "WhatsApp"), (phone.viber, "Viber"), (phone.sms, "SMS")) if flag]
-        text = f"{format_phone(phone.number)}  ({phone_type_label(phone.type)})"
+        text = f"{format_phone(phone.number)}  ({phone_type_label(phone.type, phone_types)})"
         if channels:
             text += "  " + ", ".join(channels)
         if phone.note:
@@ -86,7 +92,7 @@ def detail_lines(contact: Contact) -> list[Content]:
 
     lines += ["", _section(_("Sales and marketing"))]
     lines.append(_field(_("Account manager"), contact.account_manager or "—"))
-    lines.append(_field(_("Source"), contact.source or "—"))
+    lines.append(_field(_("Source"), label_of(sources, contact.source) if contact.source else "—"))
     lines.append(_field(_("Discount"), format_percent(contact.discount)))
     for channel in CONSENT_CHANNELS:
         given = contact.consents.get(channel)

@@ -23,6 +23,15 @@ from tui_crm.domain.contact import (
     Phone,
     normalize_tags,
 )
+from tui_crm.domain.dictionaries import (
+    ACQUISITION_SOURCES,
+    PHONE_TYPES,
+    DictionaryError,
+    Entry,
+    choices,
+    key_for,
+    label_of,
+)
 from tui_crm.domain.validation import FieldError, validate_contact
 from tui_crm.i18n import _, format_number
 from tui_crm.store import ConflictError, InvalidContactError, StoreError
@@ -73,11 +82,15 @@ class ContactFormScreen(GuardsUnsavedChanges, Screen[Contact | None]):
         self._original = contact
         self._baseline: dict | None = None
         self._shown_kind = contact.kind
+        self._phone_types: list[Entry] = []
+        self._sources: list[Entry] = []
 
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         contact = self._original
+        self._phone_types = self.app.dictionaries.entries(PHONE_TYPES)
+        self._sources = self.app.dictionaries.entries(ACQUISITION_SOURCES)
         yield Header()
         with VerticalScroll(id="form"):
             with Horizontal(classes="form-line"):
@@ -96,7 +109,7 @@ class ContactFormScreen(GuardsUnsavedChanges, Screen[Contact | None]):
             yield Static(_("Phones (alt+p adds one)"), classes="section")
             with Vertical(id="phones"):
                 for phone in contact.phones:
-                    yield PhoneRow(phone, self._custom_phone_types())
+                    yield PhoneRow(phone, self._phone_types)
             yield Static(_("E-mails (alt+e adds one)"), classes="section")
             with Vertical(id="emails"):
                 for email in contact.emails:
@@ -109,7 +122,8 @@ class ContactFormScreen(GuardsUnsavedChanges, Screen[Contact | None]):
             yield Static(_("Sales and marketing"), classes="section")
             managers = sorted({self.app.user, *self._known("account_manager")})
             yield from self._text_field("account_manager", _("Account manager"), contact.account_manager, suggestions=managers)
-            yield from self._text_field("source", _("Source"), contact.source, suggestions=sorted(self._known("source")))
+            sources = [entry.shown() for entry in choices(self._sources, contact.source)]
+            yield from self._text_field("source", _("Source"), label_of(self._sources, contact.source), suggestions=sources)
             yield from self._text_field("discount", _("Discount %"), format_number(contact.discount) if contact.discount else "")
             yield from self._text_field("tags", _("Tags"), ", ".join(contact.tags), placeholder=_("comma separated"))
             for channel in CONSENT_CHANNELS:
@@ -132,9 +146,6 @@ class ContactFormScreen(GuardsUnsavedChanges, Screen[Contact | None]):
     def _known(self, field: str) -> set[str]:
         values = {doc.get(field, "") for doc in map(self.app.contacts.doc, self.app.contacts.find()[:5000]) if doc}
         return {v for v in values if v}
-
-    def _custom_phone_types(self) -> list[str]:
-        return [t for t in {p.type for p in self._original.phones} if t not in ("mobile", "work", "home")]
 
     def on_mount(self) -> None:
         self.title = _("Edit contact") if self._original.id is not None else _("New contact")
@@ -167,7 +178,7 @@ class ContactFormScreen(GuardsUnsavedChanges, Screen[Contact | None]):
         contact.emails = [row.value() for row in self.query(EmailRow)]
         contact.addresses = [row.value() for row in self.query(AddressRow)]
         contact.account_manager = self.query_one("#account_manager", Input).value.strip()
-        contact.source = self.query_one("#source", Input).value.strip()
+        contact.source = key_for(self._sources, self.query_one("#source", Input).value)
         contact.tags = normalize_tags(self.query_one("#tags", Input).value.split(","))
         discount = self.query_one("#discount", Input).value.strip().replace(",", ".")
         try:
@@ -191,7 +202,7 @@ class ContactFormScreen(GuardsUnsavedChanges, Screen[Contact | None]):
         for field, _label, _kind in TEXT_FIELDS:
             self.query_one(f"#{field}", Input).value = getattr(contact, field)
         for container, rows in (
-            ("#phones", [PhoneRow(p, self._custom_phone_types()) for p in contact.phones]),
+            ("#phones", [PhoneRow(p, self._phone_types) for p in contact.phones]),
             ("#emails", [EmailRow(e) for e in contact.emails]),
             ("#addresses", [AddressRow(a) for a in contact.addresses]),
         ):
@@ -199,7 +210,7 @@ class ContactFormScreen(GuardsUnsavedChanges, Screen[Contact | None]):
             await holder.remove_children()
             await holder.mount_all(rows)
         self.query_one("#account_manager", Input).value = contact.account_manager
-        self.query_one("#source", Input).value = contact.source
+        self.query_one("#source", Input).value = label_of(self._sources, contact.source)
         self.query_one("#discount", Input).value = format_number(contact.discount) if contact.discount else ""
         self.query_one("#tags", Input).value = ", ".join(contact.tags)
         for channel in CONSENT_CHANNELS:
@@ -274,7 +285,7 @@ class ContactFormScreen(GuardsUnsavedChanges, Screen[Contact | None]):
     async def action_add_row(self, kind: str) -> None:
         row: EditableRow
         if kind == "phone":
-            row, holder = PhoneRow(Phone(), self._custom_phone_types()), "#phones"
+            row, holder = PhoneRow(Phone(), self._phone_types), "#phones"
         elif kind == "email":
             row, holder = EmailRow(Email()), "#emails"
         else:
@@ -308,7 +319,17 @@ class ContactFormScreen(GuardsUnsavedChanges, Screen[Contact | None]):
             self.notify(str(error), severity="error", title=_("Not saved"), markup=False)
         else:
             self.notify(_("Saved “{name}”.").format(name=saved.display_name), markup=False)
+            self._remember_new_values(saved)
             self.dismiss(saved)
+
+    def _remember_new_values(self, saved: Contact) -> None:
+        """Phone types and a source typed that the dictionaries lack are added, to be offered next time."""
+        typed = [(PHONE_TYPES, phone.type) for phone in saved.phones] + [(ACQUISITION_SOURCES, saved.source)]
+        try:
+            for name, value in typed:
+                self.app.dictionaries.remember(name, value, author=self.app.user)
+        except (StoreError, DictionaryError) as error:
+            self.notify(str(error), severity="warning", title=_("Not added to the list"), markup=False)
 
     async def _resolve_conflict(self, mine: Contact, error: ConflictError) -> None:
         current = error.current

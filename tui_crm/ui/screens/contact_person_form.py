@@ -2,8 +2,8 @@
 
 Saves through ``app.links`` itself (a new link, or an edit of an existing one), so a refusal
 of the store ("the primary contact cannot be switched off", …) is shown while the dialog stays
-open with what the user typed. Roles come from an editable list kept in the settings; a new
-role typed here is added to it.
+open with what the user typed. Roles are offered from the contact-person roles dictionary; a
+new role typed here is added to it.
 """
 
 from __future__ import annotations
@@ -18,32 +18,23 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from tui_crm.domain.contact import display_name
 from tui_crm.domain.contact_persons import ContactPersonLink
+from tui_crm.domain.dictionaries import CONTACT_ROLES, DictionaryError, Entry, choices
 from tui_crm.i18n import _
 from tui_crm.store import ConflictError, StoreError
 
 from ..unsaved import GuardsUnsavedChanges
 
-#: The settings key of the editable list of roles.
-ROLES_SETTING = "contact_roles"
 
-
-def default_roles() -> list[str]:
-    return [_("CEO"), _("Owner"), _("Accountant"), _("Sales"), _("Purchasing"), _("Office")]
-
-
-def known_roles(app) -> list[str]:
-    return list(app.settings.get(ROLES_SETTING) or default_roles())
+def role_suggestions(roles: list[Entry], current: str) -> list[str]:
+    """The roles offered: the live entries of the dictionary, plus the link's own (even if archived)."""
+    return [entry.shown() for entry in choices(roles, current)]
 
 
 def remember_role(app, role: str) -> None:
-    """Add a role the user typed to the list offered next time (case-insensitively new only)."""
-    role = role.strip()
-    roles = known_roles(app)
-    if not role or role.casefold() in {known.casefold() for known in roles}:
-        return
+    """Add a role the user typed to the dictionary, so it is offered next time."""
     try:
-        app.settings.set(ROLES_SETTING, [*roles, role], author=app.user)
-    except StoreError as error:
+        app.dictionaries.remember(CONTACT_ROLES, role, author=app.user)
+    except (StoreError, DictionaryError) as error:
         app.notify(str(error), severity="warning", markup=False)
 
 
@@ -99,7 +90,8 @@ class ContactPersonFormScreen(GuardsUnsavedChanges, ModalScreen[ContactPersonLin
             )
             with Horizontal(classes="form-line"):
                 yield Label(_("Role"), classes="label")
-                suggester = SuggestFromList(known_roles(self.app), case_sensitive=False)
+                roles = role_suggestions(self.app.dictionaries.entries(CONTACT_ROLES), link.role)
+                suggester = SuggestFromList(roles, case_sensitive=False)
                 yield Input(link.role, id="role", suggester=suggester, placeholder=_("e.g. {role}").format(role=_("Accountant")), compact=True)
             yield Checkbox(_("Contact person"), link.contact_person, id="contact_person", compact=True)
             yield Checkbox(_("May collect mail"), link.may_collect_mail, id="may_collect_mail", compact=True)

@@ -6,6 +6,8 @@ ctrl+r while a field of the row has focus).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -13,12 +15,14 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Static
 
 from tui_crm.domain.contact import STANDARD_PHONE_TYPES, Address, Email, Phone
+from tui_crm.domain.dictionaries import Entry, choices, key_for, label_of
 from tui_crm.domain.validation import format_phone
 from tui_crm.i18n import _
 
 
-def phone_type_labels() -> dict[str, str]:
-    return {"mobile": _("mobile"), "work": _("work"), "home": _("home")}
+def phone_type_key(phone_types: Sequence[Entry], typed: str) -> str:
+    """The stored type for what was typed: an entry's key when it names one, else the text itself."""
+    return key_for(phone_types, typed) or STANDARD_PHONE_TYPES[0]
 
 
 class EditableRow(Vertical):
@@ -47,21 +51,23 @@ class EditableRow(Vertical):
 
 
 class PhoneRow(EditableRow):
-    def __init__(self, phone: Phone, custom_types: list[str]) -> None:
+    def __init__(self, phone: Phone, phone_types: Sequence[Entry]) -> None:
+        """``phone_types``: the phone-type dictionary (archived entries are offered only to a
+        phone that has one already)."""
         super().__init__(classes="phone-row")
         self._phone = phone
-        self._custom_types = custom_types
+        self._phone_types = phone_types
 
     def compose(self) -> ComposeResult:
-        labels = phone_type_labels()
         phone = self._phone
+        offered = [entry.shown() for entry in choices(self._phone_types, phone.type)]
         with Horizontal(classes="row-line"):
             yield Input(format_phone(phone.number) if phone.number else "", placeholder=_("Phone number"), classes="number", compact=True)
             yield Input(
-                labels.get(phone.type, phone.type),
+                label_of(self._phone_types, phone.type),
                 placeholder=_("Type"),
                 classes="type",
-                suggester=SuggestFromList([*labels.values(), *self._custom_types], case_sensitive=False),
+                suggester=SuggestFromList(offered, case_sensitive=False),
                 tooltip=_("mobile, work, home or your own type"),
                 compact=True,
             )
@@ -74,12 +80,9 @@ class PhoneRow(EditableRow):
         yield self.error_line()
 
     def value(self) -> Phone:
-        type_text = self.query_one(".type", Input).value.strip()
-        by_label = {label.casefold(): key for key, label in phone_type_labels().items()}
-        phone_type = by_label.get(type_text.casefold(), type_text) or STANDARD_PHONE_TYPES[0]
         return Phone(
             number=self.query_one(".number", Input).value.strip(),
-            type=phone_type,
+            type=phone_type_key(self._phone_types, self.query_one(".type", Input).value),
             note=self.query_one(".note", Input).value.strip(),
             whatsapp=self.query_one(".whatsapp", Checkbox).value,
             viber=self.query_one(".viber", Checkbox).value,
