@@ -69,10 +69,14 @@ async def test_number_keys_switch_tabs_and_empty_tabs_say_so(ui, sample_db, make
     async with app.run_test(size=ui.SIZE) as pilot:
         card = await open_card(pilot, "Anna Nowak")
         tabs = card.query_one(TabbedContent)
+        await pilot.press("3")
+        assert tabs.active == "activities"
+        assert str(card.query_one(".activity-summary").render()) == "0 activities · oldest first · a adds one."
+        await pilot.press("4")
+        assert tabs.active == "history"
+        assert "Nothing has happened with this contact yet." in str(card.query_one("#history-hint").render())
         expected = {
             "2": ("related", "Not a contact person of any organization. Press l to link this person to one."),
-            "3": ("activities", "Activities (calls, meetings, tasks) are not kept yet."),
-            "4": ("history", "The history of activities and messages is not kept yet."),
             "6": ("changes", "Changes to single fields are not recorded yet."),
             "7": ("files", "Attached files are not kept yet."),
         }
@@ -83,7 +87,7 @@ async def test_number_keys_switch_tabs_and_empty_tabs_say_so(ui, sample_db, make
             assert any(text[:30] in line for line in ui.screen_lines(app)), tab
         await pilot.press("5")
         assert tabs.active == "notes"
-        assert body(card, "notes") == "No notes yet. Press a to add one."
+        assert body(card, "notes") == "No notes yet. Press n to add one."
         await pilot.press("1")
         assert tabs.active == "details"
         await pilot.press("escape")
@@ -95,16 +99,16 @@ async def test_add_note_from_the_card(ui, sample_db, make_app):
     async with app.run_test(size=ui.SIZE) as pilot:
         card = await open_card(pilot, "Anna Nowak")
         # escape cancels, and a note of only white space is not saved
-        await pilot.press("a")
+        await pilot.press("n")
         await ui.type_text(pilot, "nie zapisuj")
         await pilot.press("escape")
         assert app.screen is card
-        await pilot.press("a", "space", "enter", "ctrl+s")
+        await pilot.press("n", "space", "enter", "ctrl+s")
         assert app.screen is card
-        assert body(card, "notes") == "No notes yet. Press a to add one."
+        assert body(card, "notes") == "No notes yet. Press n to add one."
         assert ui.by_name(ui.reopen(sample_db), "Anna Nowak").version == 1
 
-        await pilot.press("a")
+        await pilot.press("n")
         assert isinstance(app.screen, NoteEditorScreen)
         assert app.screen.query_one(TextArea).has_focus
         assert app.screen.query_one(TextArea).text == ""  # a fresh editor, not the cancelled text
@@ -221,7 +225,7 @@ async def test_card_of_contact_trashed_by_another_session_does_not_take_notes(ui
         ui.reopen(sample_db).delete(sample_ids["Anna Nowak"], author="piotr")
         app.poll_database()
         await pilot.pause()
-        await pilot.press("a")
+        await pilot.press("n")
         assert not isinstance(app.screen, NoteEditorScreen)
 
 

@@ -297,13 +297,13 @@ async def test_read_only_database_opens_and_refuses_changes(ui, sample_db, sampl
                 assert isinstance(app.screen, ContactListScreen), key
             assert ui.notifications(app).count("This database is read-only: nothing can be changed.") == 5
 
-            # the card opens (looking is fine), but adding a note is refused too
+            # the card opens (looking is fine), but adding a note or an activity is refused too
             await pilot.press("enter")
             assert isinstance(app.screen, ContactCardScreen)
             app.clear_notifications()
-            await pilot.press("a")
+            await pilot.press("n", "a")
             assert isinstance(app.screen, ContactCardScreen)
-            assert ui.notifications(app) == ["This database is read-only: nothing can be changed."]
+            assert ui.notifications(app) == ["This database is read-only: nothing can be changed."] * 2
 
             # the trash can be looked at; restoring is refused with a sentence, not a traceback
             await pilot.press("escape", "T")

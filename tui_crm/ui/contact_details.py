@@ -108,7 +108,7 @@ def detail_lines(contact: Contact, *, phone_types: Sequence[Entry] = DEFAULTS[PH
 
 def note_lines(contact: Contact) -> list[Content]:
     if not contact.notes:
-        return [Content(_("No notes yet. Press a to add one."))]
+        return [Content(_("No notes yet. Press n to add one."))]
     lines: list[Content] = []
     for note in sorted(contact.notes, key=lambda n: n.at, reverse=True):
         lines.append(Content.styled(f"{format_datetime(note.at)} · {note.author}", "bold"))

@@ -1,5 +1,9 @@
 """The contact card: a header and tabs (details, related, activities, history, notes, …).
 
+The Activities tab is the contact's activity list (filters, note edited in place); the History
+tab is its timeline (activities now; messages, notes and field changes later). "a" adds an
+activity for this contact from any tab.
+
 The Related tab lists an organization's contact persons (primary marked ★) or a person's
 organization and related persons, each with role and flags; its keys add, edit and remove
 links, and enter opens the other contact's card. Every rule (one organization per person,
@@ -21,13 +25,16 @@ from textual.widgets.option_list import Option
 
 from tui_crm.domain.contact import Contact, ContactKind
 from tui_crm.domain.contact_persons import ContactPersonLink
+from tui_crm.domain.dictionaries import ACQUISITION_SOURCES, PHONE_TYPES
 from tui_crm.domain.validation import map_link
-from tui_crm.i18n import _
+from tui_crm.i18n import _, format_number, ngettext
 from tui_crm.store import StoreError
 
 from ..actions import ContactActions
 from ..contact_details import detail_lines, header_lines, note_lines
+from ..widgets.activity_panel import ActivityPanel, push_activity_form
 from ..widgets.footer import KeyFooter
+from ..widgets.timeline import ACTIVITY, Timeline
 from .confirm import ConfirmScreen
 from .contact_person_form import ContactPersonFormScreen, contact_name, flag_labels
 from .map_link import MapLinkScreen
@@ -39,8 +46,8 @@ from .successor_picker import successor_picker
 TABS = [
     ("details", _("Details"), None),
     ("related", _("Related"), None),
-    ("activities", _("Activities"), _("Activities (calls, meetings, tasks) are not kept yet.")),
-    ("history", _("History"), _("The history of activities and messages is not kept yet.")),
+    ("activities", _("Activities"), None),
+    ("history", _("History"), None),
     ("notes", _("Notes"), None),
     ("changes", _("Field changes"), _("Changes to single fields are not recorded yet.")),
     ("files", _("Files"), _("Attached files are not kept yet.")),
@@ -60,8 +67,12 @@ RELATED_ACTIONS = {
 }
 
 
-#: Card actions hidden on the Related tab, so its own keys and f1 fit the footer at 80 columns.
+#: Card actions hidden on the Related and Activities tabs, so their own keys and f1 fit the
+#: footer at 80 columns (and e, d, m… act on links or activities there, not on the card).
 CARD_ACTIONS = {"edit", "copy", "delete", "add_note", "map_link", "documents"}
+
+#: Tabs whose own keys replace the card's (CARD_ACTIONS).
+LIST_TABS = {"related", "activities"}
 
 
 class RelatedList(OptionList):
@@ -85,7 +96,8 @@ class ContactCardScreen(ContactActions, Screen[None]):
         Binding("e", "edit", _("Edit")),
         Binding("c", "copy", _("Copy")),
         Binding("d,delete", "delete", _("Delete")),
-        Binding("a", "add_note", _("Add note")),
+        Binding("a", "add_activity", _("Add activity")),
+        Binding("n", "add_note", _("Add note"), show=False),  # the Notes tab's first line says so
         Binding("m", "map_link", _("Map")),
         Binding("g", "documents", _("Documents")),
         Binding("ctrl+k", "authorization_check", _("Check authorization"), show=False),
@@ -110,15 +122,26 @@ class ContactCardScreen(ContactActions, Screen[None]):
                         yield Static("", id="related-body", markup=False)
                         yield RelatedList(id="related-list", compact=True)
                         continue
+                    if tab == "activities":
+                        yield self._activity_panel()
+                        continue
+                    if tab == "history":
+                        yield Static("", id="history-hint", markup=False)
+                        yield Timeline(self.contact_id, id="history-timeline")
+                        continue
                     with VerticalScroll():
                         yield Static(todo or "", id=f"{tab}-body", markup=False, classes="empty" if todo else "")
         yield KeyFooter()
 
+    def _activity_panel(self) -> ActivityPanel:
+        """The organization's own column of counterparties would repeat its name on every row."""
+        hide = ("counterparty",) if self.is_organization else ()
+        return ActivityPanel(contact_id=self.contact_id, hide=hide, empty_hint=_("a adds one."), id="card-activities")
+
     def on_mount(self) -> None:
         self.watch(self.app, "data_version", self._refresh, init=False)
         self._refresh()
-        if self._initial_tab == "related":
-            self.query_one(RelatedList).focus()
+        self._focus_tab(self._initial_tab)
         if self._then:
             self.call_after_refresh(self.run_action, self._then)
 
@@ -132,9 +155,16 @@ class ContactCardScreen(ContactActions, Screen[None]):
             self._close_gone_contact(contact)
             return
         self.query_one("#card-header", Static).update(Content("\n").join(header_lines(contact)))
-        self.query_one("#details-body", Static).update(Content("\n").join(detail_lines(contact)))
-        self.query_one("#notes-body", Static).update(Content("\n").join(note_lines(contact)))
+        dictionaries = self.app.dictionaries
+        details = detail_lines(contact, phone_types=dictionaries.entries(PHONE_TYPES),
+                               sources=dictionaries.entries(ACQUISITION_SOURCES))
+        self.query_one("#details-body", Static).update(Content("\n").join(details))
+        notes = note_lines(contact)
+        if contact.notes:
+            notes = [Content.styled(_("Press n to add a note."), "dim"), Content(""), *notes]
+        self.query_one("#notes-body", Static).update(Content("\n").join(notes))
         self._refresh_related(contact)
+        self._refresh_history()
 
     def _close_gone_contact(self, contact: Contact | None) -> None:
         """Another session trashed or purged this contact: say so and close the card — but
@@ -165,30 +195,90 @@ class ContactCardScreen(ContactActions, Screen[None]):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        self._focus_tab(tab)
+
+    def _focus_tab(self, tab: str) -> None:
+        """Tabs with a list give it the keys."""
         if tab == "related":
             self.query_one(RelatedList).focus()
+        elif tab == "activities":
+            self.query_one(ActivityPanel).table.focus()
+        elif tab == "history":
+            self.query_one(Timeline).focus()
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self) -> None:
         self.refresh_bindings()  # the Related tab's keys come and go with it
 
-    def _on_related_tab(self) -> bool:
+    def _active_tab(self) -> str:
         try:
-            return self.query_one(TabbedContent).active == "related"
+            return self.query_one(TabbedContent).active
         except NoMatches:
-            return False
+            return ""
+
+    def _on_related_tab(self) -> bool:
+        return self._active_tab() == "related"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        on_related = self._on_related_tab()
+        tab = self._active_tab()
+        on_related = tab == "related"
         contact = self.app.contacts.doc(self.contact_id)
         kind = contact.get("kind") if contact else None
-        if action in CARD_ACTIONS:  # on the Related tab the keys act on links, not the card
+        if action in CARD_ACTIONS:  # on the Related and Activities tabs the keys act on their rows
             documents_ok = action != "documents" or kind == ContactKind.ORGANIZATION
-            return not on_related and documents_ok
+            return tab not in LIST_TABS and documents_ok
+        if action == "add_activity":  # not on Related: its keys fill the footer; not while a note is typed
+            return not on_related and not self._editing_note()
         if action in RELATED_ACTIONS:
             wanted = RELATED_ACTIONS[action]
             return on_related and contact is not None and (wanted is None or kind == wanted)
         return True
+
+    def _editing_note(self) -> bool:
+        try:
+            return self.query_one(ActivityPanel).editing
+        except NoMatches:
+            return False
+
+    def has_unsaved_changes(self) -> bool:
+        try:
+            return self.query_one(ActivityPanel).has_unsaved_changes()
+        except NoMatches:
+            return False
+
+    # -- activities ------------------------------------------------------------------------
+
+    def action_add_activity(self) -> None:
+        """A new activity with this contact filled in: the counterparty, or the person."""
+        if self._refuse_if_read_only() or self._gone:
+            return
+        prefill = {"counterparty_id": self.contact_id} if self.is_organization else {"person_id": self.contact_id}
+
+        def done(saved_id: int | None) -> None:
+            if saved_id is not None:
+                self.action_show_tab("activities")
+                self.query_one(ActivityPanel).show_activity(saved_id)
+
+        push_activity_form(self.app, done, **prefill)
+
+    def _refresh_history(self) -> None:
+        timeline = self.query_one(Timeline)
+        timeline.reload()
+        count = len(timeline.entries)
+        if count:
+            hint = ngettext("{n} entry, oldest first; enter opens it.", "{n} entries, oldest first; enter opens one.",
+                            count).format(n=format_number(count))
+        else:
+            hint = _("Nothing has happened with this contact yet. Press a to add an activity.")
+        self.query_one("#history-hint", Static).update(hint)
+
+    @on(Timeline.Opened)
+    def _open_history_entry(self, event: Timeline.Opened) -> None:
+        event.stop()
+        if event.entry.source == ACTIVITY and event.entry.ref is not None:
+            push_activity_form(self.app, None, activity_id=event.entry.ref)
+
+    # -- notes -----------------------------------------------------------------------------
 
     def action_add_note(self) -> None:
         if self._refuse_if_read_only():

@@ -80,6 +80,7 @@ class ContactListScreen(ContactActions, Screen[None]):
         Binding("s", "next_sort", _("Sort"), show=False),
         Binding("S", "reverse_sort", _("Reverse sort"), show=False),
         Binding("T", "trash", _("Trash"), show=False),
+        Binding("A", "new_activity", _("New activity"), show=False),
         Binding("q", "app.quit", _("Quit")),
     ]
 
@@ -219,6 +220,19 @@ class ContactListScreen(ContactActions, Screen[None]):
     def _sort_by(self, column: str) -> None:
         descending = not self.contact_query.descending if column == self.contact_query.sort else False
         self.contact_query = replace(self.contact_query, sort=column, descending=descending)
+
+    def action_new_activity(self) -> None:
+        """An activity with the highlighted contact: an organization as the counterparty, a
+        person as the one taking part (the form fills in their organization)."""
+        from ..widgets.activity_panel import push_activity_form
+
+        contact = self._current()
+        if contact is None or self._refuse_if_read_only():
+            return
+        if contact.kind == ContactKind.ORGANIZATION:
+            push_activity_form(self.app, None, counterparty_id=contact.id)
+        else:
+            push_activity_form(self.app, None, person_id=contact.id)
 
     def action_trash(self) -> None:
         from .trash import TrashScreen

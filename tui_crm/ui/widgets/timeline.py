@@ -1,0 +1,140 @@
+"""A contact's history as one timeline: every entry, of whatever kind, in time order.
+
+Entries come from *sources*: functions ``(app, contact_id) -> entries``. Activities are the
+first source; messages, notes and field changes will be more sources (add them to
+``SOURCES`` or pass them to ``Timeline``) without changing the widget.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from textual import on
+from textual.message import Message
+
+from tui_crm.domain.activity import to_utc_text
+from tui_crm.i18n import _
+from tui_crm.store.activities import ActivityQuery
+
+from .activity_table import ActivityCells, TonedTable, when_text
+from .virtual_table import Column
+
+__all__ = ["ACTIVITY", "SOURCES", "Timeline", "TimelineEntry", "TimelineSource", "activity_entries", "timeline_entries"]
+
+ACTIVITY = "activity"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One line of the timeline.
+
+    ``at`` is a stored UTC time (ISO text, so text order is time order); ``source`` and ``ref``
+    name the record it shows ("activity", 12), so enter can open it.
+    """
+
+    at: str
+    source: str
+    ref: int | None
+    what: str
+    summary: str
+    status: str = ""
+    who: str = ""
+    tone: str = ""  # "overdue", "completed" or ""
+
+    @property
+    def identity(self) -> tuple[str, int | None]:
+        return self.source, self.ref
+
+
+TimelineSource = Callable[[Any, int], Iterable[TimelineEntry]]
+
+
+def activity_entries(app: Any, contact_id: int) -> list[TimelineEntry]:
+    """The contact's activities: as counterparty or as a person taking part."""
+    cells = ActivityCells(app)
+    entries = []
+    for activity_id in app.activities.find(ActivityQuery(contact_id=contact_id)):
+        doc = app.activities.doc(activity_id)
+        if doc is None:
+            continue
+        persons = cells.persons(doc)
+        if doc.get("counterparty_id") != contact_id:  # a person's card: which organization
+            persons = f"{cells.counterparty(doc)}: {persons}" if persons else cells.counterparty(doc)
+        summary = " — ".join(part for part in (persons, doc.get("subject", ""), cells.note(doc)) if part)
+        status = cells.status(doc)
+        entries.append(TimelineEntry(
+            at=doc.get("planned_at", ""), source=ACTIVITY, ref=activity_id, what=cells.what(doc), summary=summary,
+            status=cells.status_text(doc), who=cells.employee(doc), tone=status,
+        ))
+    return entries
+
+
+#: Where a contact's timeline comes from; later issues add messages, notes, field changes.
+SOURCES: list[TimelineSource] = [activity_entries]
+
+
+def timeline_entries(app: Any, contact_id: int, sources: Sequence[TimelineSource] | None = None) -> list[TimelineEntry]:
+    """Every source's entries, oldest first (ties: by kind, then record)."""
+    entries = [entry for source in (SOURCES if sources is None else sources) for entry in source(app, contact_id)]
+    return sorted(entries, key=lambda e: (e.at, e.source, e.ref or 0))
+
+
+class Timeline(TonedTable):
+    """The entries of one contact; enter posts ``Timeline.Opened`` with the entry."""
+
+    class Opened(Message):
+        def __init__(self, timeline: Timeline, entry: TimelineEntry) -> None:
+            super().__init__()
+            self.timeline = timeline
+            self.entry = entry
+
+        @property
+        def control(self) -> Timeline:
+            return self.timeline
+
+    def __init__(self, contact_id: int, *, sources: Sequence[TimelineSource] | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
+        columns = [
+            Column("when", _("Date"), 16),
+            Column("what", _("What"), 14),
+            Column("summary", _("Details"), None, min_width=10),
+            Column("status", _("Status"), 9),
+            Column("who", _("Employee"), 8),
+        ]
+        super().__init__(columns, self._cells, id=id, classes=classes)
+        self.contact_id = contact_id
+        self._sources = sources
+        self.entries: list[TimelineEntry] = []
+        self._loaded = False
+
+    def reload(self) -> None:
+        """Read the entries again; the cursor stays on the same entry, and starts on the
+        latest one that is not in the future."""
+        kept = self.entries[self.cursor_row].identity if self._loaded and self.entries else None
+        self.entries = timeline_entries(self.app, self.contact_id, self._sources)
+        self.set_rows(range(len(self.entries)), keep_cursor_key=False)
+        self.refresh_rows()
+        identities = [entry.identity for entry in self.entries]
+        if kept in identities:
+            self.cursor_row = identities.index(kept)
+        elif self.entries:
+            now = to_utc_text(datetime.now(UTC))
+            self.cursor_row = max(0, bisect_right([entry.at for entry in self.entries], now) - 1)
+        self._loaded = True
+
+    def _cells(self, index: int) -> Sequence[str]:
+        entry = self.entries[index]  # an IndexError is a LookupError: a blank row
+        return when_text(entry.at, self.app.zone), entry.what, entry.summary, entry.status, entry.who
+
+    def row_tone(self, key: int) -> str:
+        return self.entries[key].tone if 0 <= key < len(self.entries) else ""
+
+    @on(TonedTable.Selected)
+    def _opened(self, event: TonedTable.Selected) -> None:
+        event.stop()
+        if 0 <= event.key < len(self.entries):
+            self.post_message(self.Opened(self, self.entries[event.key]))
