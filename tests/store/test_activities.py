@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from factories import make_org, make_person
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui_crm.domain.activity import MEETING, TASK, Activity, to_utc_text
 from tui_crm.domain.contact_persons import ContactPersonLink
@@ -18,6 +20,7 @@ from tui_crm.store.activities import (
     InvalidActivityError,
     LockedActivityError,
 )
+from tui_crm.store.errors import NotFoundError
 from tui_crm.store.history import HistoryRepository
 from tui_crm.store.links import LinkRepository
 
@@ -161,3 +164,73 @@ def test_dictionary_usage_counts_trashed_activities_too(world) -> None:
     activities.delete(saved.id, author="x")
     assert activities.usage("kind", {"phone"}) == 1
     assert activities.usage("priority", {"low"}) == 0
+
+
+def test_a_trashed_activity_takes_no_note_and_cannot_be_reopened(world) -> None:
+    activities, org, _other, (anna, _b, _s) = world
+    saved = activities.save(activity(org, anna, completed=True), author="x").activity
+    activities.delete(saved.id, author="x")
+    with pytest.raises(NotFoundError):
+        activities.reopen(saved.id, author="x")
+    with pytest.raises(NotFoundError):
+        activities.set_note(saved.id, "n", author="x", seen_note="")
+
+
+EMPLOYEES = st.sampled_from(["anna", "piotr", "kasia"])
+DOCS = st.fixed_dictionaries({
+    "employee": EMPLOYEES,
+    "type": st.sampled_from(["contact", "meeting", "task"]),
+    "planned_at": st.integers(-5, 5).map(lambda h: to_utc_text(NOW + timedelta(hours=h))),
+    "completed": st.booleans(),
+    "in_calendar": st.booleans(),
+    "counterparty_id": st.integers(1, 3),
+    "person_ids": st.lists(st.integers(4, 6), max_size=2, unique=True),
+    "deleted_at": st.sampled_from([None, None, "2026-01-01T00:00:00+00:00"]),
+})
+QUERIES = st.builds(
+    ActivityQuery,
+    employee=st.none() | EMPLOYEES,
+    type=st.none() | st.sampled_from(["contact", "meeting", "task"]),
+    status=st.none() | st.sampled_from(["planned", "overdue", "completed"]),
+    start=st.none() | st.integers(-6, 6).map(lambda h: NOW + timedelta(hours=h)),
+    end=st.none() | st.integers(-6, 6).map(lambda h: NOW + timedelta(hours=h)),
+    contact_id=st.none() | st.integers(1, 6),
+    calendar_only=st.booleans(),
+    descending=st.booleans(),
+)
+
+
+def brute_force(docs: dict[int, dict], query: ActivityQuery) -> list[int]:
+    def keep(doc: dict) -> bool:
+        status = "completed" if doc["completed"] else ("overdue" if doc["planned_at"] < to_utc_text(NOW) else "planned")
+        return (not doc["deleted_at"]
+                and query.employee in (None, doc["employee"])
+                and query.type in (None, doc["type"])
+                and query.status in (None, status)
+                and (query.start is None or doc["planned_at"] >= to_utc_text(query.start))
+                and (query.end is None or doc["planned_at"] < to_utc_text(query.end))
+                and (query.contact_id is None or query.contact_id in {doc["counterparty_id"], *doc["person_ids"]})
+                and (not query.calendar_only or doc["in_calendar"]))
+
+    found = sorted((doc["planned_at"], i) for i, doc in docs.items() if keep(doc))
+    ids = [i for _, i in found]
+    return ids[::-1] if query.descending else ids
+
+
+@settings(max_examples=60)
+@given(st.lists(st.tuples(st.integers(1, 12), st.none() | DOCS), max_size=40), st.lists(QUERIES, min_size=1, max_size=5))
+def test_the_index_answers_like_a_scan_after_any_writes(tmp_path_factory, writes, queries) -> None:
+    """Indexes patched by puts, replacements and removals give what a full scan gives."""
+    activities = open_repository(tmp_path_factory.mktemp("index") / "crm.json")
+    docs: dict[int, dict] = {}
+    for activity_id, doc in writes:
+        with activities.database.write() as batch:
+            if doc is None:
+                if activity_id in docs:
+                    batch.remove("activities", activity_id)
+                    del docs[activity_id]
+            else:
+                batch.put("activities", activity_id, dict(doc))
+                docs[activity_id] = doc
+    for query in queries:
+        assert activities.find(query) == brute_force(docs, query)

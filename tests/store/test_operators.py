@@ -154,3 +154,13 @@ def test_ensure_on_a_database_opened_read_only_is_a_no_op(db_path: Path) -> None
     assert repo.all() == []
     with pytest.raises(ReadOnlyError):
         repo.save(Operator("anna"), author="anna", new=True)
+
+
+def test_an_edit_of_a_stale_operator_is_refused_not_lost(db_path: Path) -> None:
+    mine, theirs = OperatorRepository(Database(db_path)), OperatorRepository(Database(db_path))
+    seen = mine.save(Operator("anna", "Anna"), author="a", new=True)
+    theirs.database.poll()
+    theirs.save(Operator("anna", "Anna Nowak"), author="b", seen=theirs.get("anna"))
+    with pytest.raises(OperatorError):
+        mine.save(Operator("anna", "Anna Kowalska"), author="a", seen=seen)
+    assert OperatorRepository(Database(db_path)).get("anna").name == "Anna Nowak"

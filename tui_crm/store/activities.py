@@ -42,6 +42,10 @@ TABLE = "activities"
 ENTITY = "activity"
 
 
+#: What queries test besides the time: (employee, type, completed, in_calendar).
+_Meta = tuple[str, str, bool, bool]
+
+
 class InvalidActivityError(StoreError):
     def __init__(self, errors: list[FieldError]) -> None:
         self.errors = errors
@@ -81,6 +85,8 @@ class ActivityRepository:
         self._table = self.database.table(TABLE)
         self._order: list[tuple[str, int]] = []  # (planned_at, id) of live activities
         self._keys: dict[int, tuple[str, int]] = {}
+        self._meta: dict[int, _Meta] = {}
+        self._by_employee: dict[str, list[tuple[str, int]]] = {}  # each in time order
         self._by_contact: dict[int, set[int]] = {}
         self._contacts_of: dict[int, tuple[int, ...]] = {}
         self._rebuild()
@@ -100,15 +106,31 @@ class ActivityRepository:
         return len(self._order)
 
     def find(self, query: ActivityQuery = ActivityQuery()) -> list[int]:
-        """Ids of the live activities that match, by planned time (ties by id)."""
+        """Ids of the live activities that match, by planned time (ties by id).
+
+        Keys are (planned_at, id) in time order, so a date range and the planned/overdue split
+        are bisections; the employee narrows to that employee's own order first.
+        """
         if query.contact_id is not None:
             keys = sorted(self._keys[i] for i in self._by_contact.get(query.contact_id, ()))
+        elif query.employee is not None:
+            keys = self._by_employee.get(query.employee, [])
         else:
             keys = self._order
+        now = to_utc_text(self.clock())
         low = bisect_left(keys, (to_utc_text(query.start), 0)) if query.start else 0
         high = bisect_left(keys, (to_utc_text(query.end), 0)) if query.end else len(keys)
-        now = to_utc_text(self.clock())
-        found = [i for _, i in keys[low:high] if self._matches(self._table.raw_get(i), query, now)]
+        if query.status == OVERDUE:
+            high = min(high, bisect_left(keys, (now, 0)))
+        elif query.status == PLANNED:
+            low = max(low, bisect_left(keys, (now, 0)))
+        window = keys[low:high]
+        tests = self._tests(query)
+        if tests:
+            meta = self._meta
+            found = [i for _, i in window if all(test(meta[i]) for test in tests)]
+        else:
+            found = [i for _, i in window]
         if query.descending:
             found.reverse()
         return found
@@ -171,6 +193,8 @@ class ActivityRepository:
         if someone changed it meanwhile, ``ConflictError``; other fields' changes are kept."""
 
         def edit(doc: dict[str, Any]) -> list[FieldChange]:
+            if doc.get("deleted_at"):
+                raise NotFoundError(_("The activity is in the trash."))
             if doc.get("completed"):
                 raise LockedActivityError(_("The activity is completed and read-only; reopen it to change it."))
             if doc.get("note", "") != seen_note:
@@ -187,6 +211,8 @@ class ActivityRepository:
         """Make a completed activity editable again; the field history records who and when."""
 
         def reopen(doc: dict[str, Any]) -> list[FieldChange]:
+            if doc.get("deleted_at"):
+                raise NotFoundError(_("The activity is in the trash."))
             if not doc.get("completed"):
                 raise StoreError(_("The activity is not completed."))
             doc.pop("completed", None)
@@ -262,43 +288,49 @@ class ActivityRepository:
     # -- index -----------------------------------------------------------------------------
 
     @staticmethod
-    def _matches(doc: dict[str, Any] | None, query: ActivityQuery, now: str) -> bool:
-        if doc is None:
-            return False
-        if query.employee is not None and doc.get("employee") != query.employee:
-            return False
-        if query.type is not None and doc.get("type") != query.type:
-            return False
-        if query.calendar_only and not doc.get("in_calendar"):
-            return False
-        if query.status is not None:
-            completed = bool(doc.get("completed"))
-            if query.status == COMPLETED:
-                return completed
-            if completed:
-                return False
-            overdue = doc.get("planned_at", "") < now
-            return overdue if query.status == OVERDUE else (query.status == PLANNED and not overdue)
-        return True
+    def _tests(query: ActivityQuery) -> list[Callable[[_Meta], bool]]:
+        """Checks on an activity's (employee, type, completed, in_calendar) beyond its time."""
+        tests: list[Callable[[_Meta], bool]] = []
+        if query.employee is not None and query.contact_id is not None:
+            tests.append(lambda m: m[0] == query.employee)
+        if query.type is not None:
+            tests.append(lambda m: m[1] == query.type)
+        if query.status == COMPLETED:
+            tests.append(lambda m: m[2])
+        elif query.status in (OVERDUE, PLANNED):
+            tests.append(lambda m: not m[2])
+        if query.calendar_only:
+            tests.append(lambda m: m[3])
+        return tests
 
     def _rebuild(self) -> None:
         self._order.clear()
         self._keys.clear()
+        self._meta.clear()
+        self._by_employee.clear()
         self._by_contact.clear()
         self._contacts_of.clear()
         for activity_id, doc in self._table.raw_items():
             self._index(activity_id, doc, sort=False)
         self._order.sort()
+        for keys in self._by_employee.values():
+            keys.sort()
 
     def _index(self, activity_id: int, doc: dict[str, Any], sort: bool = True) -> None:
         if doc.get("deleted_at"):
             return
         key = (doc.get("planned_at", ""), activity_id)
+        employee = doc.get("employee", "")
         self._keys[activity_id] = key
+        self._meta[activity_id] = (employee, doc.get("type", ""), bool(doc.get("completed")),
+                                   bool(doc.get("in_calendar")))
+        own = self._by_employee.setdefault(employee, [])
         if sort:
             insort(self._order, key)
+            insort(own, key)
         else:
             self._order.append(key)
+            own.append(key)
         contacts = tuple({doc.get("counterparty_id"), *doc.get("person_ids", [])} - {None})
         self._contacts_of[activity_id] = contacts
         for contact_id in contacts:
@@ -308,9 +340,11 @@ class ActivityRepository:
         key = self._keys.pop(activity_id, None)
         if key is None:
             return
-        position = bisect_left(self._order, key)
-        if position < len(self._order) and self._order[position] == key:
-            del self._order[position]
+        meta = self._meta.pop(activity_id)
+        for keys in (self._order, self._by_employee.get(meta[0], [])):
+            position = bisect_left(keys, key)
+            if position < len(keys) and keys[position] == key:
+                del keys[position]
         for contact_id in self._contacts_of.pop(activity_id, ()):
             self._by_contact.get(contact_id, set()).discard(activity_id)
 

@@ -34,7 +34,9 @@ class OperatorRepository:
         if self.get(login) is None and not self.database.read_only:
             self.save(Operator(clean_login(login)), author=login, new=True)
 
-    def save(self, operator: Operator, *, author: str, new: bool = False) -> Operator:
+    def save(self, operator: Operator, *, author: str, new: bool = False, seen: Operator | None = None) -> Operator:
+        """Add (``new``) or change an operator. ``seen`` is the operator as the user saw it before
+        editing: if someone else changed it meanwhile, the save is refused rather than lost."""
         login = clean_login(operator.login)
         with self.database.write() as batch:
             found = self._find(login)
@@ -42,6 +44,8 @@ class OperatorRepository:
                 raise OperatorError(_("The login name “{login}” is taken.").format(login=login))
             if not new and found is None:
                 raise OperatorError(_("The operator no longer exists."))
+            if seen is not None and found is not None and self._operator(found[1]) != seen:
+                raise OperatorError(_("Someone else changed this operator meanwhile; look at it and try again."))
             record_id = found[0] if found else batch.new_id(TABLE)
             batch.put(TABLE, record_id, {"login": login, "name": " ".join(operator.name.split()),
                                          "active": operator.active, "updated_by": author, "updated_at": utc_now()})

@@ -111,7 +111,7 @@ class OperatorsScreen(Screen[None]):
             )
             return
         try:
-            self.app.operators.save(replace(operator, active=not operator.active), author=self.app.user)
+            self.app.operators.save(replace(operator, active=not operator.active), author=self.app.user, seen=operator)
         except (OperatorError, StoreError) as error:
             self.notify(str(error), severity="error", title=_("Not saved"), markup=False)
             return
@@ -186,7 +186,7 @@ class OperatorFormScreen(GuardsUnsavedChanges, ModalScreen[Operator | None]):
         current = self._operator or Operator("")
         draft = replace(current, login=self._typed_login(), name=self._typed_name())
         try:
-            saved = self.app.operators.save(draft, author=self.app.user, new=self.is_new)
+            saved = self.app.operators.save(draft, author=self.app.user, new=self.is_new, seen=self._operator)
         except OperatorError as error:
             error_line.update(Content(str(error)))
             if self.is_new:
