@@ -18,6 +18,7 @@ from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextAre
 
 from tui_crm.domain.activity import Activity, to_utc_text
 from tui_crm.domain.contact_persons import ContactPersonLink
+from tui_crm.domain.operators import Operator
 from tui_crm.domain.schedule import parse_wall_time
 from tui_crm.store import ContactRepository, Database
 from tui_crm.store.activities import ActivityRepository
@@ -215,6 +216,17 @@ async def test_an_organization_brings_its_primary_contact(ui, db_path, world, ma
         for key in ("^s Save", "esc Back", "^t Start/Pause", "Counterparty", "+Person", "f1 Help"):
             assert key in footer
         assert any("Completed" in line for line in ui.screen_lines(app))  # the whole form fits 80x24
+
+
+async def test_a_calendar_day_sets_the_time_employee_and_calendar_flag(ui, db_path, world, make_app):
+    app = make_app(db_path)
+    planned = datetime(2026, 12, 3, 9, 0, tzinfo=app.zone)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        app.operators.save(Operator("piotr", "Piotr"), author="t", new=True)
+        form = await open_form(pilot, [], planned_at=planned, employee="piotr", in_calendar=True)
+        assert form.query_one("#planned_at", Input).value == "2026-12-03 09:00"
+        assert form.query_one("#employee", Select).value == "piotr"
+        assert form.query_one("#in_calendar", Checkbox).value is True
 
 
 # -- completed, reopened, the chain --------------------------------------------------------

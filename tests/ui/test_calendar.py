@@ -254,9 +254,12 @@ async def test_enter_opens_the_selected_activity_and_n_a_new_one(ui, cal):
         assert isinstance(form, FormStub) and form.activity_id == cal.ids["Demo"]
         cal.app.pop_screen()  # the stub has no keys
         await pilot.pause()
-        await pilot.press("n")
+        await pilot.press("right", "n")  # Thursday 19 March: not today, so 9:00 that day
         await pilot.pause()
-        assert isinstance(cal.app.screen, FormStub) and cal.app.screen.activity_id is None
+        form = cal.app.screen
+        assert isinstance(form, FormStub) and form.activity_id is None
+        assert form.kwargs["planned_at"] == datetime(2026, 3, 19, 9, 0, tzinfo=ZoneInfo("Europe/Warsaw"))
+        assert (form.kwargs["employee"], form.kwargs["in_calendar"]) == (USER, True)
 
 
 async def test_after_the_form_the_cursor_goes_to_the_saved_activity(ui, cal):

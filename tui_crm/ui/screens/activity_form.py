@@ -122,9 +122,12 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
 
     def __init__(self, activity_id: int | None = None, *, counterparty_id: int | None = None,
                  person_id: int | None = None, activity_type: str = CONTACT,
+                 planned_at: datetime | None = None, employee: str | None = None, in_calendar: bool = False,
                  clock: Callable[[], float] | None = None) -> None:
-        """``clock`` (seconds, monotonic) drives the timer; tests pass their own."""
+        """``planned_at``, ``employee``, ``in_calendar``: defaults for a new activity (e.g. from a
+        calendar day); ``clock`` (seconds, monotonic) drives the timer; tests pass their own."""
         super().__init__()
+        self._planned_arg, self._employee_arg, self._in_calendar_arg = planned_at, employee, in_calendar
         self._activity_id = activity_id
         self._counterparty_arg = counterparty_id
         self._person_arg = person_id
@@ -159,8 +162,9 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
         self._counterparty_id, self._person_ids = self._starting_participants()
         self._original = Activity(
             type=self._type_arg,
-            planned_at=to_utc_text(next_quarter_hour(datetime.now(UTC), app.zone)),
-            employee=app.user,
+            planned_at=to_utc_text(self._planned_arg or next_quarter_hour(datetime.now(UTC), app.zone)),
+            employee=self._employee_arg or app.user,
+            in_calendar=self._in_calendar_arg,
             **{field: self._default_key(name, preferred) for field, name, preferred in DICTIONARY_FIELDS},
         )
         return self._original

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import ClassVar
 
 from babel.dates import format_date as babel_format_date
@@ -24,9 +24,10 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_crm.domain.activity import Activity, status_label, type_label
+from tui_crm.domain.activity_form_rules import next_quarter_hour
 from tui_crm.domain.contact import display_name
 from tui_crm.domain.dictionaries import ACTIVITY_KINDS, label_of
-from tui_crm.domain.schedule import day_bounds, week_start
+from tui_crm.domain.schedule import at_wall_time, day_bounds, week_start
 from tui_crm.i18n import _, babel_locale, format_date
 
 from ..widgets.footer import KeyFooter
@@ -356,7 +357,14 @@ class CalendarScreen(Screen[None]):
         self.app.push_screen(ActivityFormScreen(activity_id=item.activity_id), self._show_saved)
 
     def action_new(self) -> None:
-        self.app.push_screen(ActivityFormScreen(), self._show_saved)
+        """A new activity in this calendar, on the selected day (today: the next quarter hour)."""
+        day, zone = self.day, self.app.zone
+        if day == self.today():
+            planned = next_quarter_hour(self.app.activities.clock(), zone)
+        else:
+            planned = at_wall_time(datetime.combine(day, time(9, 0)), zone)
+        form = ActivityFormScreen(planned_at=planned, employee=self.employee, in_calendar=True)
+        self.app.push_screen(form, self._show_saved)
 
     def _show_saved(self, activity_id: int | None) -> None:
         """After the form: put the cursor on the saved activity if it is in this calendar (it
