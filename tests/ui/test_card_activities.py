@@ -193,13 +193,15 @@ async def test_shift_a_on_the_contact_list(ui, db_path, seeded, make_app):
         assert isinstance(contacts, ContactListScreen)
         for contact_id, expected in ((seeded.beta, (seeded.beta, None)), (seeded.ewa, (None, seeded.ewa))):
             contacts.query_one("#contacts").move_cursor_to_key(contact_id)
-            await pilot.press("A")
-            form = app.screen
-            assert isinstance(form, FormStub)
-            assert (form.counterparty_id, form.person_id) == expected
-            form.dismiss(None)
-            await pilot.pause()
-            assert app.screen is contacts
+            for keys in (["A"], ["x", "n"]):  # the key, or the Options menu
+                await pilot.press(*keys)
+                await pilot.pause()
+                form = app.screen
+                assert isinstance(form, FormStub)
+                assert (form.counterparty_id, form.person_id) == expected
+                form.dismiss(None)
+                await pilot.pause()
+                assert app.screen is contacts
 
 
 async def test_unsaved_note_makes_quit_ask(ui, db_path, seeded, make_app):

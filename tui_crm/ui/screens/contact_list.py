@@ -253,7 +253,8 @@ class ContactListScreen(ContactActions, Screen[None]):
         else:
             entries = [("organization", _("Show organization"), "s")] if link else []
             entries.append(("link_organization", _("Link to organization"), "l"))
-        entries += [("open", _("Open"), "o"), ("edit", _("Edit"), "e"), ("copy", _("Copy"), "c"), ("delete", _("Delete"), "d")]
+        entries += [("open", _("Open"), "o"), ("new_activity", _("New activity"), "n"), ("edit", _("Edit"), "e"),
+                    ("copy", _("Copy"), "c"), ("delete", _("Delete"), "d")]
 
         def chosen(entry: str | None) -> None:
             if entry in ("persons", "open"):
@@ -262,7 +263,7 @@ class ContactListScreen(ContactActions, Screen[None]):
                 self.app.push_screen(ContactCardScreen(contact.id, tab="related", then=entry))
             elif entry == "organization" and link is not None:
                 self.app.push_screen(ContactCardScreen(link.organization_id, tab="related"))
-            elif entry in ("edit", "copy", "delete"):
+            elif entry in ("edit", "copy", "delete", "new_activity"):
                 getattr(self, f"action_{entry}")()
 
         self.app.push_screen(OptionsMenuScreen(_("Options: {name}").format(name=contact.display_name), entries), chosen)
