@@ -27,6 +27,7 @@ from tui_crm.store.links import LinkRepository
 from tui_crm.ui.screens.activity_form import EDITABLE, ActivityFormScreen
 from tui_crm.ui.screens.confirm import ConfirmScreen
 from tui_crm.ui.screens.person_picker import ContactPickerScreen
+from tui_crm.ui.screens.record_history import RecordHistoryScreen
 
 ZURAW, ALFA = "Zakład Ślusarski Żuraw", "Alfa Sp. z o.o."
 REFUSAL = "Choose the counterparty first: only its contact persons can take part."
@@ -251,6 +252,12 @@ async def test_a_completed_activity_is_read_only_until_reopened(ui, db_path, wor
         assert not any(form.query_one(selector).disabled for selector in EDITABLE)
         assert not form.query_one("#completed", Checkbox).value
         assert form.query_one("#subject", Input).has_focus
+        await pilot.press("alt+h")  # the field history shows who reopened it
+        await until_screen(pilot, RecordHistoryScreen)
+        history = str(app.screen.query_one("#history-lines", Static).render())
+        assert "reopened" in history and "Completed: yes → no" in history
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is form)
         await ui.fill(pilot, "#subject", "Reklamacja — poprawka")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: app.screen is not form)

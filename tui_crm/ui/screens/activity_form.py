@@ -64,13 +64,16 @@ from tui_crm.domain.schedule import (
 from tui_crm.domain.validation import FieldError
 from tui_crm.i18n import _
 from tui_crm.store import ConflictError, StoreError
+from tui_crm.store.activities import ENTITY as ACTIVITY_ENTITY
 from tui_crm.store.activities import InvalidActivityError, LockedActivityError
 
+from ..activity_details import activity_field_label, activity_value
 from ..unsaved import GuardsUnsavedChanges
 from ..widgets.footer import KeyFooter
 from .confirm import ConfirmScreen
 from .contact_person_form import contact_name
 from .person_picker import ContactPickerScreen
+from .record_history import RecordHistoryScreen
 
 #: Fields that can show an error line under them, and the widget that takes the focus for it.
 ERROR_FIELDS = {
@@ -118,6 +121,7 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
         Binding("alt+r", "reopen", _("Reopen"), priority=True),
         Binding("alt+n", "open_linked('next')", _("Next activity"), show=False, priority=True),
         Binding("alt+b", "open_linked('previous')", _("Previous activity"), show=False, priority=True),
+        Binding("alt+h", "history", _("Field history"), show=False, priority=True),
     ]
 
     def __init__(self, activity_id: int | None = None, *, counterparty_id: int | None = None,
@@ -561,6 +565,15 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
         self._show_participants()
         if not self._person_ids:
             self.query_one("#add-person").focus()
+
+    def action_history(self) -> None:
+        """Who changed what in this activity, and when (reopening included)."""
+        if self._activity_id is None:
+            self.notify(_("A new activity has no history yet."), markup=False)
+            return
+        self.app.push_screen(RecordHistoryScreen(
+            _("Field history of the activity"), ACTIVITY_ENTITY, self._activity_id,
+            label=activity_field_label, value=lambda name, value: activity_value(self.app, name, value)))
 
     def action_reopen(self) -> None:
         if not self._read_only or self._original.id is None:
