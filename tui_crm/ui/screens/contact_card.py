@@ -98,7 +98,7 @@ class ContactCardScreen(ContactActions, Screen[None]):
         Binding("d,delete", "delete", _("Delete")),
         Binding("a", "add_activity", _("Add activity")),
         Binding("n", "add_note", _("Add note"), show=False),  # the Notes tab's first line says so
-        Binding("m", "map_link", _("Map")),
+        Binding("m", "map_link", _("Map"), show=False),  # the Details tab says so
         Binding("g", "documents", _("Documents")),
         Binding("ctrl+k", "authorization_check", _("Check authorization"), show=False),
         *[Binding(str(n), f"show_tab('{tab}')", label, show=False) for n, (tab, label, _todo) in enumerate(TABS, 1)],
