@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from tui_crm.domain.contact import Contact
 from tui_crm.domain.validation import FieldError, validate_contact
 from tui_crm.i18n import _
 
+from . import history as h
 from .contact_index import ContactIndex, ContactQuery
 from .database import Database, paused_gc
 from .errors import ConflictError, NotFoundError, StoreError
+from .history import CONTACT_ENTITY, HistoryRepository
 from .journal import Op
+from .timestamps import utc_now
 
 TABLE = "contacts"
 
@@ -24,13 +26,11 @@ class InvalidContactError(StoreError):
         super().__init__(_("The contact has errors; nothing was saved."))
 
 
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 class ContactRepository:
-    def __init__(self, database: Database, language: str = "en") -> None:
+    def __init__(self, database: Database, language: str = "en", history: HistoryRepository | None = None) -> None:
         self.database = database
+        #: every change to a contact is recorded here, in the same write as the change
+        self.history = history or HistoryRepository(database)
         self._table = database.table(TABLE)
         self._index = ContactIndex(language)
         with paused_gc():
@@ -98,7 +98,12 @@ class ContactRepository:
                 new.version = expected + 1
             new.updated_at, new.updated_by = now, author
             new.deleted_at = new.deleted_by = None
-            batch.put(TABLE, new.id, new.to_doc())
+            doc = new.to_doc()
+            batch.put(TABLE, new.id, doc)
+            if contact.id is None:
+                self.history.record(batch, CONTACT_ENTITY, new.id, author=author, action=h.CREATED)
+            else:
+                self.history.record_changes(batch, CONTACT_ENTITY, new.id, current, doc, author=author)
         return new
 
     def add_note(self, contact_id: int, text: str, *, author: str) -> Contact:
@@ -109,7 +114,7 @@ class ContactRepository:
                 raise NotFoundError(_("The contact is in the trash."))
             doc["notes"] = [*doc.get("notes", []), {"text": text, "author": author, "at": now}]
 
-        return self._change(contact_id, author, append)
+        return self._change(contact_id, author, append, h.NOTE_ADDED)
 
     def delete(self, contact_id: int, *, author: str) -> Contact:
         """Move a contact to the trash."""
@@ -117,7 +122,7 @@ class ContactRepository:
         def trash(doc: dict[str, Any], now: str) -> None:
             doc["deleted_at"], doc["deleted_by"] = now, author
 
-        return self._change(contact_id, author, trash)
+        return self._change(contact_id, author, trash, h.DELETED)
 
     def restore(self, contact_id: int, *, author: str) -> Contact:
         """Bring a contact back from the trash."""
@@ -125,7 +130,7 @@ class ContactRepository:
         def untrash(doc: dict[str, Any], now: str) -> None:
             doc["deleted_at"] = doc["deleted_by"] = None
 
-        return self._change(contact_id, author, untrash)
+        return self._change(contact_id, author, untrash, h.RESTORED)
 
     def purge(self, contact_id: int) -> None:
         """Remove a contact from the trash for good."""
@@ -137,7 +142,8 @@ class ContactRepository:
                 raise StoreError(_("Only contacts in the trash can be removed for good."))
             batch.remove(TABLE, contact_id)
 
-    def _change(self, contact_id: int, author: str, change: Callable[[dict[str, Any], str], None]) -> Contact:
+    def _change(self, contact_id: int, author: str, change: Callable[[dict[str, Any], str], None],
+                action: str = h.EDITED) -> Contact:
         """Apply ``change`` to the current stored version (under the lock) as a new version."""
         with self.database.write() as batch:
             current = self._table.raw_get(contact_id)
@@ -149,6 +155,8 @@ class ContactRepository:
             doc["updated_at"], doc["updated_by"] = now, author
             doc["version"] = int(current.get("version", 0)) + 1
             batch.put(TABLE, contact_id, doc)
+            self.history.record_changes(batch, CONTACT_ENTITY, contact_id, current, doc, author=author,
+                                        action=action)
         return Contact.from_doc(doc, contact_id)
 
     # -- change feed -----------------------------------------------------------------------

@@ -9,16 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tui_crm.domain.changes import FieldChange
+from tui_crm.domain.changes import FieldChange, changed_fields
 
-from .contacts import utc_now
 from .database import Database, WriteBatch
 from .journal import Op
+from .timestamps import utc_now
 
 TABLE = "history"
 
-CREATED, EDITED, COMPLETED, REOPENED, DELETED, RESTORED, NOTE_EDITED = (
-    "created", "edited", "completed", "reopened", "deleted", "restored", "note_edited")
+CREATED, EDITED, COMPLETED, REOPENED, DELETED, RESTORED, NOTE_EDITED, NOTE_ADDED, MERGED, BULK_EDITED = (
+    "created", "edited", "completed", "reopened", "deleted", "restored", "note_edited", "note_added", "merged",
+    "bulk_edited")
+
+CONTACT_ENTITY = "contact"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,17 @@ class HistoryRepository:
         doc = {"entity": entity, "entity_id": entity_id, "at": utc_now(), "author": author, "action": action,
                "changes": [[c.field, c.old, c.new] for c in changes]}
         batch.put(TABLE, batch.new_id(TABLE), doc)
+
+    def record_changes(self, batch: WriteBatch, entity: str, entity_id: int, old: dict[str, Any],
+                       new: dict[str, Any], *, author: str, action: str = EDITED) -> None:
+        """Record the fields that differ between two stored versions (nothing if none do,
+        unless the action itself is the news: trash, restore)."""
+        changes = changed_fields(old, new)
+        if action == NOTE_ADDED:
+            added = new.get("notes", [])[len(old.get("notes", [])):]
+            changes = [FieldChange("notes", None, note.get("text", "")) for note in added]
+        if changes or action in (DELETED, RESTORED, MERGED):
+            self.record(batch, entity, entity_id, author=author, action=action, changes=changes)
 
     def _rebuild(self) -> None:
         self._by_record.clear()

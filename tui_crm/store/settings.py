@@ -5,6 +5,7 @@ Each setting is its own record, so two people changing different settings never 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .contacts import utc_now
@@ -30,6 +31,16 @@ class SettingsRepository:
             record = self._find(key)
             setting_id = record[0] if record else batch.new_id(TABLE)
             batch.put(TABLE, setting_id, {"key": key, "value": value, "updated_by": author, "updated_at": utc_now()})
+
+    def update(self, key: str, change: Callable[[Any], Any], *, author: str) -> Any:
+        """Set ``key`` to ``change(current value)``, reading the current value under the lock,
+        so two sessions editing the same setting never lose each other's change."""
+        with self.database.write() as batch:
+            record = self._find(key)
+            value = change(record[1]["value"] if record else None)
+            setting_id = record[0] if record else batch.new_id(TABLE)
+            batch.put(TABLE, setting_id, {"key": key, "value": value, "updated_by": author, "updated_at": utc_now()})
+        return value
 
     def _find(self, key: str) -> tuple[int, dict[str, Any]] | None:
         return next(((i, doc) for i, doc in self._table.raw_items() if doc.get("key") == key), None)

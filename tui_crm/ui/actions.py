@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from tui_crm.domain.contact import Contact, ContactKind
+from tui_crm.domain.permissions import DELETE
 from tui_crm.i18n import _
 from tui_crm.store import StoreError
+
+from .permission_check import refused
 
 
 class ContactActions:
@@ -61,7 +64,7 @@ class ContactActions:
         from .screens.successor_picker import successor_picker
 
         contact = self._current()
-        if contact is None or self._refuse_if_read_only():
+        if contact is None or self._refuse_if_read_only() or refused(self, DELETE):
             return
 
         def answered(yes: bool | None) -> None:

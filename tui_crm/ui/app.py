@@ -21,10 +21,10 @@ from tui_crm.store import ContactRepository, Database, StoreError
 from tui_crm.store.activities import ActivityRepository
 from tui_crm.store.dictionaries import DictionaryRepository
 from tui_crm.store.documents import DocumentRepository
-from tui_crm.store.history import HistoryRepository
 from tui_crm.store.links import LinkRepository
 from tui_crm.store.operators import OperatorRepository
 from tui_crm.store.outbox import OutboxRepository
+from tui_crm.store.permissions import PermissionRepository
 from tui_crm.store.settings import SettingsRepository
 
 from .commands import BindingCommands
@@ -72,9 +72,10 @@ class CrmApp(App[None]):
         self.links = LinkRepository(contacts, self.settings)
         self.outbox = OutboxRepository(self.database)
         self.documents = DocumentRepository(self.database)
-        self.history = HistoryRepository(self.database)
+        self.history = contacts.history
         self.activities = ActivityRepository(contacts, self.links, self.history)
         self.operators = OperatorRepository(self.database)
+        self.permissions = PermissionRepository(self.settings)
         self.dictionaries = DictionaryRepository(self.database)
         self._count_dictionary_uses()
         self.zone = local_zone()

@@ -26,9 +26,11 @@ from tui_crm.domain.dictionaries import (
     delete_entry,
     dictionary_title,
 )
+from tui_crm.domain.permissions import EDIT_DICTIONARIES
 from tui_crm.i18n import _, format_number, ngettext
 from tui_crm.store import StoreError
 
+from ..permission_check import refused
 from ..widgets.footer import KeyFooter
 from .confirm import ConfirmScreen
 
@@ -213,6 +215,8 @@ class DictionariesScreen(Screen[None]):
             entries_list.highlighted = 0
 
     def action_add(self) -> None:
+        if refused(self, EDIT_DICTIONARIES):
+            return
         name, user = self._name, self.app.user
 
         def added(label: str | None) -> None:
@@ -225,6 +229,8 @@ class DictionariesScreen(Screen[None]):
                              added)
 
     def action_rename(self) -> None:
+        if refused(self, EDIT_DICTIONARIES):
+            return
         entry = self._highlighted()
         if entry is None:
             return
@@ -247,6 +253,8 @@ class DictionariesScreen(Screen[None]):
         self._set_archived(False)
 
     def _set_archived(self, archived: bool) -> None:
+        if refused(self, EDIT_DICTIONARIES):
+            return
         entry = self._highlighted()
         if entry is None:
             return
@@ -257,11 +265,15 @@ class DictionariesScreen(Screen[None]):
             self.notify(message.format(label=entry.shown()), markup=False)
 
     def action_move(self, step: int) -> None:
+        if refused(self, EDIT_DICTIONARIES):
+            return
         entry = self._highlighted()
         if entry is not None:
             self._change(lambda: self.app.dictionaries.move(self._name, entry.key, step, author=self.app.user), entry.key)
 
     def action_delete(self) -> None:
+        if refused(self, EDIT_DICTIONARIES):
+            return
         entry = self._highlighted()
         if entry is None:
             return
