@@ -59,6 +59,8 @@ class CrmApp(App[None]):
         Binding("f5", "calendar", _("Calendar"), show=False),
         Binding("f6", "dictionaries", _("Dictionaries"), show=False),
         Binding("f7", "operators", _("Operators"), show=False),
+        Binding("f8", "tags", _("Tags"), show=False),
+        Binding("f9", "duplicates_report", _("Duplicates report"), show=False),
     ]
 
     #: Bumped whenever the data changed (ours or another session's); screens watch it.
@@ -179,6 +181,18 @@ class CrmApp(App[None]):
     def action_dictionaries(self) -> None:
         if not isinstance(self.screen, DictionariesScreen):
             self.push_screen(DictionariesScreen())
+
+    def action_tags(self) -> None:
+        from .screens.tags import TagsScreen
+
+        if not isinstance(self.screen, TagsScreen):
+            self.push_screen(TagsScreen())
+
+    def action_duplicates_report(self) -> None:
+        from .screens.duplicates_report import DuplicatesReportScreen
+
+        if not isinstance(self.screen, DuplicatesReportScreen):
+            self.push_screen(DuplicatesReportScreen())
 
     def action_operators(self) -> None:
         if not isinstance(self.screen, OperatorsScreen):

@@ -1,0 +1,19 @@
+"""The duplicates report: likely duplicate groups across the database."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+
+from tui_crm.i18n import _
+
+
+class DuplicatesReportScreen(Screen[None]):
+    """Placeholder until the screen is built."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", _("Back"))]
+
+    def compose(self) -> ComposeResult:
+        yield Static("DuplicatesReportScreen")

@@ -1,0 +1,23 @@
+"""Merge two or more contacts: pick the winning value of each field, unite lists, move links."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+
+from tui_crm.i18n import _
+
+
+class MergeScreen(Screen[None]):
+    """Placeholder until the screen is built."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", _("Back"))]
+
+    def __init__(self, contact_ids: list[int]) -> None:
+        super().__init__()
+        self.contact_ids = list(contact_ids)
+
+    def compose(self) -> ComposeResult:
+        yield Static("MergeScreen")
