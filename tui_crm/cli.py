@@ -7,6 +7,7 @@ import getpass
 import os
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from platformdirs import user_data_path
@@ -74,6 +75,11 @@ def _language_from(argv: list[str]) -> str | None:
 
 def create_demo(path: Path, count: int, seed: int) -> int:
     from tui_crm.demo import generate_contacts
+    from tui_crm.demo_activities import (
+        generate_activities,
+        generate_links,
+        generate_operators,
+    )
     from tui_crm.store import StoreError, create_database
 
     _ = i18n._
@@ -81,13 +87,21 @@ def create_demo(path: Path, count: int, seed: int) -> int:
         print(_("--contacts must be 0 or more."), file=sys.stderr)
         return 2
     started = time.perf_counter()
+    contacts = generate_contacts(count, seed=seed)
+    links = generate_links(contacts, seed)
+    # Activities are planned around today, so that the overdue and the coming ones make sense.
+    tables = {"contacts": contacts, "links": links, "operators": generate_operators(),
+              "activities": generate_activities(contacts, links, seed, datetime.now(UTC))}
     try:
-        create_database(path, {"contacts": generate_contacts(count, seed=seed)})
+        create_database(path, tables)
     except StoreError as error:
         print(error, file=sys.stderr)
         return 1
     seconds = time.perf_counter() - started
-    print(_("Created {path} with {n} contacts in {s} s.").format(path=path, n=count, s=i18n.format_number(round(seconds, 2))))
+    print(_("Created {path} with {n} contacts, {links} contact persons, {operators} operators and {activities} "
+            "activities in {s} s.").format(path=path, n=count, links=len(links), operators=len(tables["operators"]),
+                                          activities=len(tables["activities"]),
+                                          s=i18n.format_number(round(seconds, 2))))
     return 0
 
 

@@ -389,7 +389,7 @@ async def test_options_menu_from_the_list(ui, sample_db, sample_ids, make_app):
         menu = await screen_of(pilot, OptionsMenuScreen)
         labels = option_texts(menu)
         assert [label.split(maxsplit=1)[1] for label in labels] == [
-            "Show contact persons", "Add contact person", "Open", "Edit", "Copy", "Delete",
+            "Show contact persons", "Add contact person", "Open", "New activity", "Edit", "Copy", "Delete",
         ]
         await pilot.press("s")
         card = await screen_of(pilot, ContactCardScreen)

@@ -52,6 +52,9 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any]], None]] = {}
 
 ChangeListener = Callable[[list[Op]], None]
 
+#: Tables parsed when the file is opened; the others wait until first used (see ``table``).
+EAGER_TABLES = frozenset({META_TABLE, "contacts"})
+
 
 class MemoryTable(Table):
     """A TinyDB table whose writes touch one document, not the whole table.
@@ -108,7 +111,11 @@ class Database:
         self._db = TinyDB(storage=MemoryStorage)
         self._db.table_class = MemoryTable
         self._tables: dict[str, MemoryTable] = {}
+        #: tables not parsed yet: doc id -> JSON text (from the snapshot) or doc (from the journal)
+        self._deferred: dict[str, dict[str, bytes | dict[str, Any]]] = {}
+        self._used: set[str] = set(EAGER_TABLES)  # tables ever asked for: parsed on every (re)load
         self._listeners: list[ChangeListener] = []
+        self._watchers: list[ChangeListener] = []  # told after every listener (indexes) is up to date
         self._last_seq = 0
         self._last_ids: dict[str, int] = {}
         self._position: JournalPosition | None = None
@@ -121,12 +128,32 @@ class Database:
     def table(self, name: str) -> MemoryTable:
         table = self._tables.get(name)
         if table is None:
-            table = self._tables[name] = self._db.table(name, cache_size=0)  # type: ignore[assignment]
+            with self._mutex:
+                self._used.add(name)
+                self._parse_deferred(name)
+                table = self._tables[name] = self._db.table(name, cache_size=0)  # type: ignore[assignment]
         return table
 
-    def subscribe(self, listener: ChangeListener) -> None:
-        """``listener(ops)`` runs after every batch applied in memory, ours or another session's."""
-        self._listeners.append(listener)
+    def _parse_deferred(self, name: str) -> None:
+        docs = self._deferred.pop(name, None)
+        if docs is None:
+            return
+        try:
+            with paused_gc():
+                parsed = {key: orjson.loads(doc) if isinstance(doc, bytes) else doc for key, doc in docs.items()}
+        except orjson.JSONDecodeError as error:
+            raise NotADatabaseError(
+                _("{path} is damaged (table {table}: {reason}); the database was not changed.").format(
+                    path=self.path, table=name, reason=error)) from error
+        self._db.storage.read()[name] = parsed
+
+    def subscribe(self, listener: ChangeListener, *, after_indexes: bool = False) -> None:
+        """``listener(ops)`` runs after every batch applied in memory, ours or another session's.
+
+        ``after_indexes``: run after every other listener (the repositories' indexes), whenever
+        those subscribed: for whoever reads the data back, such as the screens.
+        """
+        (self._watchers if after_indexes else self._listeners).append(listener)
 
     def changed_on_disk(self) -> bool:
         """Cheap check (one stat) whether another session has written since we last looked."""
@@ -209,7 +236,7 @@ class Database:
         """Read the snapshot and replay the journal (under the mutex)."""
         try:
             with paused_gc():  # millions of new objects: the collector would triple the time
-                raw = read_snapshot(self.path)
+                raw = read_snapshot(self.path, defer=lambda name: name not in self._used)
         except orjson.JSONDecodeError as error:
             raise NotADatabaseError(
                 _("{path} is not a tui-crm database (it is not valid JSON: {reason}). The file was left as it is.").format(
@@ -219,12 +246,20 @@ class Database:
         except OSError as error:
             raise StoreIOError(_describe_os_error(error, self.path)) from error
         meta = _read_meta(raw, self.path)
+        deferred = {name: docs for name, docs in raw.items() if name not in self._used}
+        if int(meta.get("schema", 0)) < SCHEMA_VERSION:  # migrations see every table parsed
+            for name, docs in deferred.items():
+                raw[name] = {key: orjson.loads(doc) if isinstance(doc, bytes) else doc for key, doc in docs.items()}
+            deferred = {}
+        for name in deferred:
+            del raw[name]
         self._migrate(raw, meta)
         self._db.storage.write(raw)
+        self._deferred = deferred
         self._tables.clear()
         self._last_seq = int(meta.get("last_seq", 0))
         self._last_ids = {name: int(value) for name, value in meta.get("last_ids", {}).items()}
-        for name, docs in raw.items():
+        for name, docs in [*raw.items(), *deferred.items()]:
             if name != META_TABLE and docs:
                 self._last_ids[name] = max(self._last_ids.get(name, 0), max(map(int, docs)))
         self._position = None
@@ -280,11 +315,16 @@ class Database:
 
     def _apply(self, batch: Batch, notify: bool) -> None:
         for table_name, doc_id, doc in batch.ops:
-            table = self.table(table_name)
-            if doc is None:
-                table.remove_id(doc_id)
+            deferred = self._deferred.get(table_name)
+            if deferred is not None:  # nobody reads it yet: no need to parse it now
+                if doc is None:
+                    deferred.pop(str(doc_id), None)
+                else:
+                    deferred[str(doc_id)] = doc
+            elif doc is None:
+                self.table(table_name).remove_id(doc_id)
             else:
-                table.put(doc_id, doc)
+                self.table(table_name).put(doc_id, doc)
             if doc_id > self._last_ids.get(table_name, 0):
                 self._last_ids[table_name] = doc_id
         self._last_seq = batch.seq
@@ -292,7 +332,7 @@ class Database:
             self._notify(batch.ops)
 
     def _notify(self, ops: list[Op]) -> None:
-        for listener in self._listeners:
+        for listener in [*self._listeners, *self._watchers]:
             listener(ops)
 
     def _allocate_id(self, table: str) -> int:
@@ -304,6 +344,7 @@ class Database:
 
     def _compact(self) -> None:
         tables = {name: docs for name, docs in self._db.storage.read().items() if name != META_TABLE}
+        tables.update(self._deferred)  # written back as they are: JSON text or docs
         tables[META_TABLE] = {"1": self._meta()}
         try:
             self._write_snapshot(tables)

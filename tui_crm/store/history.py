@@ -44,15 +44,19 @@ class HistoryEntry:
 class HistoryRepository:
     def __init__(self, database: Database) -> None:
         self.database = database
-        self._table = database.table(TABLE)
-        self._by_record: dict[tuple[str, int], list[int]] = {}
-        self._rebuild()
+        #: (entity, id) -> entry ids; built on first use, since the table grows large and is
+        #: not needed to show the first screen
+        self._by_record: dict[tuple[str, int], list[int]] | None = None
         database.subscribe(self._on_change)
 
     def of(self, entity: str, entity_id: int) -> list[HistoryEntry]:
         """The record's entries, newest first."""
+        table = self.database.table(TABLE)
+        if self._by_record is None:
+            self._rebuild()
+        assert self._by_record is not None
         entries = [HistoryEntry.from_doc(doc, i) for i in self._by_record.get((entity, entity_id), [])
-                   if (doc := self._table.raw_get(i)) is not None]
+                   if (doc := table.raw_get(i)) is not None]
         return sorted(entries, key=lambda e: (e.at, e.id or 0), reverse=True)
 
     def record(self, batch: WriteBatch, entity: str, entity_id: int, *, author: str, action: str,
@@ -73,13 +77,16 @@ class HistoryRepository:
             self.record(batch, entity, entity_id, author=author, action=action, changes=changes)
 
     def _rebuild(self) -> None:
-        self._by_record.clear()
-        for entry_id, doc in self._table.raw_items():
-            self._by_record.setdefault((doc["entity"], doc["entity_id"]), []).append(entry_id)
+        by_record: dict[tuple[str, int], list[int]] = {}
+        for entry_id, doc in self.database.table(TABLE).raw_items():
+            by_record.setdefault((doc["entity"], doc["entity_id"]), []).append(entry_id)
+        self._by_record = by_record
 
     def _on_change(self, ops: list[Op]) -> None:
+        if self._by_record is None:
+            return  # built from the table when first asked
         if not ops:
-            self._rebuild()
+            self._by_record = None
             return
         for table, entry_id, doc in ops:
             if table == TABLE and doc is not None:

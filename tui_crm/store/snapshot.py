@@ -9,7 +9,7 @@ hand or by another tool) is still read, in one piece.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,8 @@ def encode_snapshot(tables: Mapping[str, Mapping[str, Any]]) -> bytes:
         docs = tables[name]
         last = len(docs) - 1
         for position, (doc_id, doc) in enumerate(docs.items()):
-            line = b'"%s": %s' % (str(doc_id).encode(), orjson.dumps(doc))
+            text = doc if isinstance(doc, bytes) else orjson.dumps(doc)  # bytes: still unparsed JSON
+            line = b'"%s": %s' % (str(doc_id).encode(), text)
             lines.append(line + b"," if position < last else line)
         lines.append(b"}," if table_number < len(names) - 1 else b"}")
     lines.append(b"}")
@@ -35,17 +36,26 @@ class _OtherLayout(Exception):
     pass
 
 
-def read_snapshot(path: Path) -> Any:
-    """The parsed file; raises ``orjson.JSONDecodeError`` if it is not JSON at all."""
+def _never(_name: str) -> bool:
+    return False
+
+
+def read_snapshot(path: Path, defer: Callable[[str], bool] = _never) -> Any:
+    """The parsed file; raises ``orjson.JSONDecodeError`` if it is not JSON at all.
+
+    Documents of the tables ``defer`` names are left as their JSON text (``bytes``), to be
+    parsed when the table is first used: start-up then pays only for the tables it shows.
+    """
     try:
-        return _read_lines(path)
+        return _read_lines(path, defer)
     except (_OtherLayout, orjson.JSONDecodeError, UnicodeDecodeError):
         return orjson.loads(path.read_bytes())
 
 
-def _read_lines(path: Path) -> dict[str, dict[str, Any]]:
+def _read_lines(path: Path, defer: Callable[[str], bool] = _never) -> dict[str, dict[str, Any]]:
     tables: dict[str, dict[str, Any]] = {}
     loads = orjson.loads
+    parse = loads
     with open(path, "rb") as handle:
         if handle.readline().strip() != b"{":
             raise _OtherLayout
@@ -55,7 +65,7 @@ def _read_lines(path: Path) -> dict[str, dict[str, Any]]:
                 split = line.find(b'": ')
                 if split < 0:
                     raise _OtherLayout
-                table[line[1:split].decode()] = loads(line[split + 3 :].rstrip(b",\r\n"))
+                table[line[1:split].decode()] = parse(line[split + 3 :].rstrip(b",\r\n"))
                 continue
             stripped = line.strip()
             if table is not None and stripped in (b"}", b"},"):
@@ -63,7 +73,9 @@ def _read_lines(path: Path) -> dict[str, dict[str, Any]]:
             elif table is None and stripped == b"}":
                 return tables
             elif table is None and stripped.endswith(b": {"):
-                table = tables[loads(stripped[:-3])] = {}
+                name = loads(stripped[:-3])
+                table = tables[name] = {}
+                parse = bytes if defer(name) else loads  # deferred: the JSON text itself
             else:
                 raise _OtherLayout
     raise _OtherLayout  # the closing brace is missing: let the plain parser report it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import traceback
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from platformdirs import user_log_path
@@ -71,18 +72,26 @@ class CrmApp(App[None]):
         self.contacts = contacts
         self.database = contacts.database
         self.settings = SettingsRepository(self.database)
-        self.links = LinkRepository(contacts, self.settings)
         self.outbox = OutboxRepository(self.database)
         self.documents = DocumentRepository(self.database)
         self.history = contacts.history
-        self.activities = ActivityRepository(contacts, self.links, self.history)
         self.operators = OperatorRepository(self.database)
         self.permissions = PermissionRepository(self.settings)
         self.dictionaries = DictionaryRepository(self.database)
         self._count_dictionary_uses()
         self.zone = local_zone()
         self.user = user
-        self.database.subscribe(lambda _ops: self._bump())
+        self.database.subscribe(lambda _ops: self._bump(), after_indexes=True)
+
+    # Links and activities are read from the file when first needed, not before the first screen.
+
+    @cached_property
+    def links(self) -> LinkRepository:
+        return LinkRepository(self.contacts, self.settings)
+
+    @cached_property
+    def activities(self) -> ActivityRepository:
+        return ActivityRepository(self.contacts, self.links, self.history)
 
     @classmethod
     def open(cls, path: Path, *, user: str) -> CrmApp:
@@ -90,14 +99,14 @@ class CrmApp(App[None]):
         return cls(ContactRepository(database, i18n.language()), user=user)
 
     def _count_dictionary_uses(self) -> None:
-        uses, activities, contacts = self.dictionaries.count_uses, self.activities, self.contacts
-        uses(d.ACTIVITY_KINDS, lambda keys: activities.usage("kind", keys))
-        uses(d.ACTIVITY_PRIORITIES, lambda keys: activities.usage("priority", keys))
-        uses(d.ACTIVITY_CATEGORIES, lambda keys: activities.usage("category", keys))
+        uses, contacts = self.dictionaries.count_uses, self.contacts
+        uses(d.ACTIVITY_KINDS, lambda keys: self.activities.usage("kind", keys))
+        uses(d.ACTIVITY_PRIORITIES, lambda keys: self.activities.usage("priority", keys))
+        uses(d.ACTIVITY_CATEGORIES, lambda keys: self.activities.usage("category", keys))
         uses(d.PHONE_TYPES, lambda keys: contacts.count_matching(
             lambda doc: any(p.get("type", "mobile") in keys for p in doc.get("phones", []))))
         uses(d.ACQUISITION_SOURCES, lambda keys: contacts.count_matching(lambda doc: doc.get("source") in keys))
-        uses(d.CONTACT_ROLES, self.links.role_uses)
+        uses(d.CONTACT_ROLES, lambda keys: self.links.role_uses(keys))
 
     def on_mount(self) -> None:
         try:
