@@ -89,6 +89,8 @@ class Contact:
     updated_by: str = ""
     deleted_at: str | None = None
     deleted_by: str | None = None
+    #: set when the contact was merged into another one and went to the trash: that one's id
+    merged_into: int | None = None
 
     @property
     def display_name(self) -> str:
@@ -133,6 +135,7 @@ class Contact:
         copy.version = 0
         copy.created_at = copy.created_by = copy.updated_at = copy.updated_by = ""
         copy.deleted_at = copy.deleted_by = None
+        copy.merged_into = None
         copy.notes = []
         return copy
 

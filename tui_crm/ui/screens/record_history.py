@@ -22,6 +22,7 @@ def action_label(action: str) -> str:
     return {
         h.CREATED: _("created"), h.EDITED: _("changed"), h.COMPLETED: _("completed"), h.REOPENED: _("reopened"),
         h.DELETED: _("moved to the trash"), h.RESTORED: _("restored"), h.NOTE_EDITED: _("note changed"),
+        h.NOTE_ADDED: _("note added"), h.MERGED: _("merged"), h.BULK_EDITED: _("changed with others (bulk edit)"),
     }.get(action, action)
 
 

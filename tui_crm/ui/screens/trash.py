@@ -39,7 +39,10 @@ class TrashScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         for contact in self.app.contacts.trash():
-            cells = (contact.display_name, format_datetime(contact.deleted_at), contact.deleted_by or "")
+            name = contact.display_name
+            if contact.merged_into is not None and (survivor := self.app.contacts.get(contact.merged_into)) is not None:
+                name = _("{name} (merged into {survivor})").format(name=name, survivor=survivor.display_name)
+            cells = (name, format_datetime(contact.deleted_at), contact.deleted_by or "")
             table.add_row(*map(Text, cells), key=str(contact.id))  # user text, never markup
         self.query_one("#trash-hint", Static).update(
             _("Trash: deleted contacts. r restores one; X (shift+x) deletes it for good.")
