@@ -40,6 +40,10 @@ def _first(items: list[dict[str, Any]], key: str) -> str:
     return items[0].get(key, "") if items else ""
 
 
+#: From this many contacts in one batch, re-sorting beats patching the orders one by one.
+BULK_CHANGE = 50
+
+
 class ContactIndex:
     def __init__(self, language: str) -> None:
         self.language = language
@@ -100,6 +104,21 @@ class ContactIndex:
                 else:
                     insort(order, contact_id, key=self._column_key(column))
         self._recent.clear()
+
+    def update_many(self, changes: list[tuple[int, dict[str, Any] | None]]) -> None:
+        """Many contacts changed (a bulk edit, a merge, an import): patching each sorted order
+        per contact would cost seconds, so the orders are dropped and re-sorted when next used."""
+        if len(changes) < BULK_CHANGE:
+            for contact_id, doc in changes:
+                self.update(contact_id, doc)
+            return
+        for contact_id, doc in changes:
+            if contact_id in self._docs:
+                del self._docs[contact_id], self._name_keys[contact_id]
+                self._haystacks.pop(contact_id, None)
+            if doc is not None and not doc.get("deleted_at"):
+                self._add(contact_id, doc)
+        self._invalidate()
 
     def find(self, query: ContactQuery) -> list[int]:
         tokens = query_tokens(query.text)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tui_crm.domain.contact import Contact
+from tui_crm.domain.bulk_edit import BulkResult, Skipped
+from tui_crm.domain.contact import Contact, display_name
 from tui_crm.domain.validation import FieldError, validate_contact
 from tui_crm.i18n import _
 
@@ -132,6 +133,64 @@ class ContactRepository:
 
         return self._change(contact_id, author, untrash, h.RESTORED)
 
+    def save_many(self, edits: list[tuple[Contact, int]], *, author: str, action: str = h.BULK_EDITED) -> BulkResult:
+        """Save many edited contacts in one write (bulk edit); each edit is the new contact and
+        the version it was based on.
+
+        A contact changed or trashed by someone else since that version, or one that does not
+        validate, is skipped with the reason; the others are saved, each as a new version with
+        its history entry.
+        """
+        checked = [(contact, expected, validate_contact(contact)) for contact, expected in edits]  # before the lock
+        saved: dict[int, None] = {}  # ordered, and a quick test for an id given twice
+        skipped: list[Skipped] = []
+        now = utc_now()
+        with self.database.write() as batch:
+            for contact, expected, result in checked:
+                if contact.id is None or contact.id in saved:
+                    continue
+                current = self._table.raw_get(contact.id)
+                reason = _skip_reason(current, expected) or "; ".join(e.message for e in result.errors)
+                if reason:
+                    name = display_name(current) if current else contact.display_name
+                    skipped.append(Skipped(contact.id, name, reason))
+                    continue
+                assert current is not None
+                new = result.contact
+                new.id = contact.id
+                new.created_at, new.created_by = current.get("created_at", ""), current.get("created_by", "")
+                new.version = expected + 1
+                new.updated_at, new.updated_by = now, author
+                new.deleted_at = new.deleted_by = None
+                doc = new.to_doc()
+                batch.put(TABLE, new.id, doc)
+                self.history.record_changes(batch, CONTACT_ENTITY, new.id, current, doc, author=author, action=action)
+                saved[new.id] = None
+        return BulkResult(tuple(saved), tuple(skipped))
+
+    def delete_many(self, contact_ids: list[int], *, author: str) -> BulkResult:
+        """Move many contacts to the trash in one write; ones already there or gone are skipped."""
+        saved: list[int] = []
+        skipped: list[Skipped] = []
+        now = utc_now()
+        with self.database.write() as batch:
+            for contact_id in dict.fromkeys(contact_ids):
+                current = self._table.raw_get(contact_id)
+                reason = _skip_reason(current, None)
+                if reason:
+                    skipped.append(Skipped(contact_id, display_name(current) if current else f"#{contact_id}", reason))
+                    continue
+                assert current is not None
+                doc = dict(current)
+                doc["deleted_at"], doc["deleted_by"] = now, author
+                doc["updated_at"], doc["updated_by"] = now, author
+                doc["version"] = int(current.get("version", 0)) + 1
+                batch.put(TABLE, contact_id, doc)
+                self.history.record_changes(batch, CONTACT_ENTITY, contact_id, current, doc, author=author,
+                                            action=h.DELETED)
+                saved.append(contact_id)
+        return BulkResult(tuple(saved), tuple(skipped))
+
     def purge(self, contact_id: int) -> None:
         """Remove a contact from the trash for good."""
         with self.database.write() as batch:
@@ -165,6 +224,16 @@ class ContactRepository:
         if not ops:  # a full reload
             self._index.rebuild(self._table.raw_items())
             return
-        for table, contact_id, doc in ops:
-            if table == TABLE:
-                self._index.update(contact_id, doc)
+        self._index.update_many([(contact_id, doc) for table, contact_id, doc in ops if table == TABLE])
+
+
+def _skip_reason(current: dict[str, Any] | None, expected_version: int | None) -> str:
+    """Why a bulk write must leave this stored contact alone ("" if it may write it)."""
+    if current is None:
+        return _("It no longer exists.")
+    who = current.get("updated_by") or "?"
+    if current.get("deleted_at"):
+        return _("{user} moved it to the trash meanwhile.").format(user=current.get("deleted_by") or who)
+    if expected_version is not None and current.get("version") != expected_version:
+        return _("{user} changed it meanwhile.").format(user=who)
+    return ""

@@ -15,12 +15,14 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from tui_crm.domain.contact import ContactKind, display_name
+from tui_crm.domain.permissions import DELETE, MERGE
 from tui_crm.domain.validation import format_phone
 from tui_crm.i18n import _, format_number, ngettext
-from tui_crm.store import SORT_COLUMNS, ContactQuery
+from tui_crm.store import SORT_COLUMNS, ContactQuery, StoreError
 
 from ..actions import ContactActions
 from ..contact_details import SUPPLIER_ICON
+from ..permission_check import refused
 from ..widgets.footer import KeyFooter
 from ..widgets.virtual_table import Column, VirtualTable
 from .tag_picker import TagPickerScreen
@@ -67,7 +69,7 @@ class ContactListScreen(ContactActions, Screen[None]):
         Binding("n", "new_contact('person')", _("New person")),
         Binding("o", "new_contact('organization')", _("New org.")),
         Binding("enter", "open_card", _("Open"), show=False),
-        Binding("e", "edit", _("Edit")),
+        Binding("e", "edit", _("Edit"), show=False),  # in the Options menu too: the footer needs room for a
         Binding("c", "copy", _("Copy"), show=False),
         Binding("d,delete", "delete", _("Delete"), show=False),  # also in the Options menu
         Binding("x", "options", _("Options")),
@@ -81,11 +83,17 @@ class ContactListScreen(ContactActions, Screen[None]):
         Binding("S", "reverse_sort", _("Reverse sort"), show=False),
         Binding("T", "trash", _("Trash"), show=False),
         Binding("A", "new_activity", _("New activity"), show=False),
+        Binding("a", "actions", _("Actions")),  # on the basket: bulk edit, merge, delete, …
+        Binding("space", "toggle_mark", _("Mark"), show=False),
+        Binding("asterisk", "mark_all", _("Mark all shown"), show=False),
+        Binding("b", "basket_only", _("Basket only"), show=False),
         Binding("q", "app.quit", _("Quit")),
     ]
 
     contact_query: reactive[ContactQuery] = reactive(ContactQuery, init=False)
     quick_filter: reactive[str] = reactive("all", init=False)
+    #: the list shows only the contacts in the operator's basket (still searched and sorted)
+    basket_only: reactive[bool] = reactive(False, init=False)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -99,6 +107,7 @@ class ContactListScreen(ContactActions, Screen[None]):
     def on_mount(self) -> None:
         self.watch(self.app, "data_version", self._data_changed, init=False)
         self.query_one(VirtualTable).focus()
+        self._show_marks()
         self._run_query()
         self._indexer = self.set_interval(0.02, self._prepare_search)
 
@@ -116,15 +125,38 @@ class ContactListScreen(ContactActions, Screen[None]):
     def watch_contact_query(self) -> None:
         self._run_query()
 
+    def watch_basket_only(self) -> None:
+        self._run_query()
+
+    def _basket(self) -> frozenset[int]:
+        return self.app.baskets.ids(self.app.user)
+
+    def _show_marks(self) -> None:
+        """Rows in the basket show a mark: one set look-up per painted row."""
+        table = self.query_one(VirtualTable)
+        table.marked = self._basket()
+        table.refresh()
+
     def _run_query(self) -> None:
         table = self.query_one(VirtualTable)
         ids = self.app.contacts.find(self.contact_query)
+        basket = self._basket()
+        if self.basket_only:
+            ids = [i for i in ids if i in basket]
         table.sort_column, table.sort_reverse = self.contact_query.sort, self.contact_query.descending
         table.set_rows(ids)
-        total = self.app.contacts.count()
-        shown = ngettext("{n} contact", "{n} contacts", len(ids)).format(n=format_number(len(ids)))
-        if len(ids) != total:
-            shown += " " + _("of {total}").format(total=format_number(total))
+        if self.basket_only:
+            shown = ngettext("{n} contact in the basket", "{n} contacts in the basket", len(ids)).format(
+                n=format_number(len(ids)))
+            if len(ids) != len(basket):
+                shown += " " + _("of {total}").format(total=format_number(len(basket)))
+        else:
+            total = self.app.contacts.count()
+            shown = ngettext("{n} contact", "{n} contacts", len(ids)).format(n=format_number(len(ids)))
+            if len(ids) != total:
+                shown += " " + _("of {total}").format(total=format_number(total))
+            if basket:
+                shown += " · " + _("{n} in basket").format(n=format_number(len(basket)))
         self.query_one("#count", Static).update(shown)
         self._show_filters()
 
@@ -141,10 +173,12 @@ class ContactListScreen(ContactActions, Screen[None]):
             parts.append(Content.styled(f" {key} {label} ", style))
         tag_label = _("t Tag: {tag}").format(tag=self.contact_query.tag) if self.contact_query.tag else _("t Tag…")
         parts.append(Content.styled(f" {tag_label} ", "reverse" if self.contact_query.tag else ""))
+        parts.append(Content.styled(" {} ".format(_("b Basket")), "reverse" if self.basket_only else ""))
         self.query_one("#filters", Static).update(Content(" ").join(parts))
 
     def _data_changed(self) -> None:
         self.query_one(VirtualTable).refresh_rows()
+        self._show_marks()
         self._run_query()
 
     def selected_contact_id(self) -> int | None:
@@ -157,8 +191,16 @@ class ContactListScreen(ContactActions, Screen[None]):
             self.query_one("#search", Input).value = ""
             self.quick_filter = "all"
             self.contact_query = QUICK_FILTERS["all"]
+            self.basket_only = False
             self._run_query()
             table.move_cursor_to_key(contact_id)
+
+    def show_tag(self, tag: str) -> None:
+        """Only the contacts with ``tag``, search cleared (the tags screen's enter)."""
+        self.query_one("#search", Input).value = ""
+        self.quick_filter = "all"
+        self.contact_query = replace(self.contact_query, text="", tag=tag, kind=None, suppliers_only=False)
+        self.query_one(VirtualTable).focus()
 
     # -- events and actions ----------------------------------------------------------------
 
@@ -238,6 +280,161 @@ class ContactListScreen(ContactActions, Screen[None]):
         from .trash import TrashScreen
 
         self.app.push_screen(TrashScreen())
+
+    # -- the basket: marked contacts, kept per operator -------------------------------------
+
+    def action_toggle_mark(self) -> None:
+        """Put the highlighted contact in the basket or take it out, then go to the next row."""
+        table = self.query_one(VirtualTable)
+        contact_id = table.cursor_key
+        if contact_id is None or self._refuse_if_read_only():
+            return
+        try:
+            marked = self.app.baskets.toggle(self.app.user, contact_id)
+        except StoreError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self._show_marks()
+        if self.basket_only and not marked:
+            self._run_query()  # it left the list: the cursor is on the next row already
+        else:
+            table.action_cursor_down()
+
+    def action_mark_all(self) -> None:
+        """Put every contact the list shows (the search and filters) in the basket, in one
+        write; when all of them are in it already, take them out."""
+        shown = self.query_one(VirtualTable).row_keys
+        if not shown or self._refuse_if_read_only():
+            return
+        basket = self._basket()
+        everyone_in = all(i in basket for i in shown)
+        try:
+            if everyone_in:
+                self.app.baskets.remove(self.app.user, shown)
+            else:
+                self.app.baskets.add(self.app.user, shown)
+        except StoreError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        count = format_number(len(shown))
+        if everyone_in:
+            self.notify(ngettext("{n} contact taken out of the basket.", "{n} contacts taken out of the basket.",
+                                 len(shown)).format(n=count))
+        else:
+            self.notify(ngettext("{n} contact shown is in the basket.", "All {n} contacts shown are in the basket.",
+                                 len(shown)).format(n=count))
+        self._show_marks()
+        self._run_query()
+
+    def action_basket_only(self) -> None:
+        self.basket_only = not self.basket_only
+        self.query_one(VirtualTable).focus()
+
+    def action_actions(self) -> None:
+        """What can be done with the basket (the marked contacts), as a menu."""
+        from .options_menu import OptionsMenuScreen
+
+        count = len(self._basket())
+        entries = [
+            ("basket", _("Show all contacts") if self.basket_only else _("Show the basket"), "b"),
+            ("mark_all", _("Mark all shown"), "*"),
+            ("bulk_edit", _("Bulk edit…"), "e"),
+            ("merge", _("Merge…"), "m"),
+            ("delete", _("Move to the trash…"), "d"),
+            ("clear", _("Clear the basket"), "c"),
+        ]
+        title = ngettext("Actions: {n} contact in the basket", "Actions: {n} contacts in the basket", count).format(
+            n=format_number(count))
+
+        def chosen(entry: str | None) -> None:
+            if entry is not None:
+                getattr(self, f"_basket_{entry}")()
+
+        self.app.push_screen(OptionsMenuScreen(title, entries), chosen)
+
+    def _basket_in_order(self) -> list[int] | None:
+        """The basket in the list's sort order; None (and the user told) when it is empty."""
+        basket = self._basket()
+        if not basket:
+            self.notify(_("The basket is empty: mark contacts with space (or * for all shown)."), severity="warning")
+            return None
+        query = ContactQuery(sort=self.contact_query.sort, descending=self.contact_query.descending)
+        return [i for i in self.app.contacts.find(query) if i in basket]
+
+    def _basket_basket(self) -> None:
+        self.action_basket_only()
+
+    def _basket_mark_all(self) -> None:
+        self.action_mark_all()
+
+    def _basket_bulk_edit(self) -> None:
+        from .bulk_edit import BulkEditScreen
+
+        ids = self._basket_in_order()
+        if ids is not None and not self._refuse_if_read_only():
+            self.app.push_screen(BulkEditScreen(ids))
+
+    def _basket_merge(self) -> None:
+        from .merge import MergeScreen
+
+        ids = self._basket_in_order()
+        if ids is None or self._refuse_if_read_only() or refused(self, MERGE):
+            return
+        if len(ids) < 2:
+            self.notify(_("Mark at least two contacts to merge them (one is in the basket)."), severity="warning")
+            return
+        self.app.push_screen(MergeScreen(ids))
+
+    def _basket_delete(self) -> None:
+        from .confirm import ConfirmScreen
+
+        ids = self._basket_in_order()
+        if ids is None or self._refuse_if_read_only() or refused(self, DELETE):
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                result = self.app.contacts.delete_many(ids, author=self.app.user)
+            except StoreError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            message = ngettext("{n} contact moved to the trash (shift+t shows the trash).",
+                               "{n} contacts moved to the trash (shift+t shows the trash).",
+                               len(result.saved)).format(n=format_number(len(result.saved)))
+            if result.skipped:
+                message += " " + _("Skipped: {names}.").format(
+                    names="; ".join(f"{s.name}: {s.reason}" for s in result.skipped[:5]))
+            self.notify(message, markup=False, severity="warning" if result.skipped else "information")
+
+        question = ngettext("Move {n} contact in the basket to the trash?",
+                            "Move {n} contacts in the basket to the trash?", len(ids)).format(n=format_number(len(ids)))
+        self.app.push_screen(ConfirmScreen(question, yes=_("Delete")), answered)
+
+    def _basket_clear(self) -> None:
+        from .confirm import ConfirmScreen
+
+        count = len(self._basket())
+        if not count:
+            self.notify(_("The basket is empty already."))
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.app.baskets.clear(self.app.user)
+            except StoreError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.basket_only = False
+            self._show_marks()
+            self._run_query()
+
+        question = ngettext("Take {n} contact out of the basket?", "Take all {n} contacts out of the basket?",
+                            count).format(n=format_number(count))
+        self.app.push_screen(ConfirmScreen(question, yes=_("Clear")), answered)
 
     def action_options(self) -> None:
         """What can be done with the contact under the cursor, as a menu."""

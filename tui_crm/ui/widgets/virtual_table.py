@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -240,8 +241,9 @@ class VirtualTable(ScrollView, can_focus=True):
         self._widths_for: int | None = None
         self._widths: tuple[int, ...] = ()
         self._last_highlighted: int | None = None
-        self.marked: set[int] = set()
-        """Keys of marked rows. After changing it directly, call ``refresh()``."""
+        self.marked: AbstractSet[int] = frozenset()
+        """Keys of marked rows; any set (the caller's own, e.g. a basket, is never changed here).
+        After replacing it, call ``refresh()``."""
         self.virtual_size = Size(0, 1)
 
     # ------------------------------------------------------------------ public API
@@ -321,17 +323,13 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def toggle_mark(self, key: int) -> bool:
         """Mark or unmark ``key``; returns ``True`` if it is now marked."""
-        if key in self.marked:
-            self.marked.discard(key)
-            marked = False
-        else:
-            self.marked.add(key)
-            marked = True
+        marked = key not in self.marked
+        self.marked = self.marked | {key} if marked else self.marked - {key}
         self.refresh()
         return marked
 
     def clear_marks(self) -> None:
-        self.marked.clear()
+        self.marked = frozenset()
         self.refresh()
 
     # ------------------------------------------------------------------ actions
