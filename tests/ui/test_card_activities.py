@@ -14,7 +14,7 @@ from tui_crm.ui.screens.contact_card import ContactCardScreen
 from tui_crm.ui.screens.contact_list import ContactListScreen
 from tui_crm.ui.widgets.activity_panel import ActivityPanel, NoteArea
 from tui_crm.ui.widgets.activity_table import ActivityTable
-from tui_crm.ui.widgets.timeline import Timeline
+from tui_crm.ui.widgets.timeline import ACTIVITY, CHANGE, Timeline
 
 
 @pytest.fixture(autouse=True)
@@ -37,6 +37,10 @@ async def open_card(pilot, contact_id: int) -> ContactCardScreen:
 
 def activity_table(card) -> ActivityTable:
     return card.query_one(ActivityTable)
+
+
+def activity_refs(timeline: Timeline) -> list[int | None]:
+    return [entry.ref for entry in timeline.entries if entry.source == ACTIVITY]
 
 
 def summary(card) -> str:
@@ -103,15 +107,17 @@ async def test_history_tab_shows_activities_in_time_order(ui, db_path, seeded, m
         await pilot.press("4")
         timeline = card.query_one(Timeline)
         assert timeline.has_focus
-        assert [entry.ref for entry in timeline.entries] == seeded.mine_in_time_order
+        assert activity_refs(timeline) == seeded.mine_in_time_order
         assert [entry.at for entry in timeline.entries] == sorted(entry.at for entry in timeline.entries)
-        assert "3 entries, oldest first" in str(card.query_one("#history-hint").render())
+        # the activities and the contact's creation (saved just now, in the seed)
+        assert "4 entries, oldest first" in str(card.query_one("#history-hint").render())
         texts = [line for line in ui.screen_lines(app) if "Jan Kowalski" in line]
         assert [t for t in texts if "Wysłano" in t] and texts.index(next(t for t in texts if "Wysłano" in t)) == 0
         assert "Przygotować" in texts[1] and "Zadzwonić" in texts[2]
         assert timeline.row_tone(1) == "overdue"
-        # the cursor starts on the latest entry that has happened: the overdue meeting
-        assert timeline.entries[timeline.cursor_row].ref == seeded.overdue
+        # the cursor starts on the latest entry that has happened: the creation, after the overdue meeting
+        assert timeline.entries[timeline.cursor_row].source == CHANGE
+        assert timeline.entries[timeline.cursor_row - 1].ref == seeded.overdue
 
         # a new activity from another session joins the timeline in its place
         other = repositories(db_path).activities
@@ -123,10 +129,10 @@ async def test_history_tab_shows_activities_in_time_order(ui, db_path, seeded, m
                              author="anna").activity.id
         app.poll_database()
         await pilot.pause()
-        assert [entry.ref for entry in timeline.entries] == [seeded.completed, between, seeded.overdue, seeded.planned]
-        assert timeline.entries[timeline.cursor_row].ref == seeded.overdue  # the cursor stayed put
+        assert activity_refs(timeline) == [seeded.completed, between, seeded.overdue, seeded.planned]
+        assert timeline.entries[timeline.cursor_row].source == CHANGE  # the cursor stayed put
 
-        await pilot.press("enter")
+        await pilot.press("up", "enter")
         form = app.screen
         assert isinstance(form, FormStub) and form.activity_id == seeded.overdue
 
@@ -140,8 +146,8 @@ async def test_history_of_a_contact_without_activities(ui, db_path, seeded, make
     async with app.run_test(size=ui.SIZE) as pilot:
         card = await open_card(pilot, lonely)
         await pilot.press("4")
-        assert card.query_one(Timeline).entries == []
-        assert "Nothing has happened with this contact yet." in str(card.query_one("#history-hint").render())
+        assert [(e.source, e.summary) for e in card.query_one(Timeline).entries] == [(CHANGE, "created")]
+        assert "1 entry, oldest first" in str(card.query_one("#history-hint").render())
         await pilot.press("3")
         assert summary(card) == "0 activities · oldest first · a adds one."
 

@@ -74,10 +74,9 @@ async def test_number_keys_switch_tabs_and_empty_tabs_say_so(ui, sample_db, make
         assert str(card.query_one(".activity-summary").render()) == "0 activities · oldest first · a adds one."
         await pilot.press("4")
         assert tabs.active == "history"
-        assert "Nothing has happened with this contact yet." in str(card.query_one("#history-hint").render())
+        assert "1 entry, oldest first" in str(card.query_one("#history-hint").render())  # the creation
         expected = {
             "2": ("related", "Not a contact person of any organization. Press l to link this person to one."),
-            "6": ("changes", "Changes to single fields are not recorded yet."),
             "7": ("files", "Attached files are not kept yet."),
         }
         for key, (tab, text) in expected.items():

@@ -1,8 +1,9 @@
 """The contact card: a header and tabs (details, related, activities, history, notes, …).
 
 The Activities tab is the contact's activity list (filters, note edited in place); the History
-tab is its timeline (activities now; messages, notes and field changes later). "a" adds an
-activity for this contact from any tab.
+tab is its timeline (activities, notes and field changes; messages later); the Field changes tab
+lists every changed field, newest first, filterable by field. Both are read when shown. "a"
+adds an activity for this contact from any tab.
 
 The Related tab lists an organization's contact persons (primary marked ★) or a person's
 organization and related persons, each with role and flags; its keys add, edit and remove
@@ -33,8 +34,9 @@ from tui_crm.store import StoreError
 from ..actions import ContactActions
 from ..contact_details import detail_lines, header_lines, note_lines
 from ..widgets.activity_panel import ActivityPanel, push_activity_form
+from ..widgets.field_changes import FieldChanges
 from ..widgets.footer import KeyFooter
-from ..widgets.timeline import ACTIVITY, Timeline
+from ..widgets.timeline import ACTIVITY, CHANGE, NOTE, Timeline
 from .confirm import ConfirmScreen
 from .contact_person_form import ContactPersonFormScreen, contact_name, flag_labels
 from .map_link import MapLinkScreen
@@ -49,7 +51,7 @@ TABS = [
     ("activities", _("Activities"), None),
     ("history", _("History"), None),
     ("notes", _("Notes"), None),
-    ("changes", _("Field changes"), _("Changes to single fields are not recorded yet.")),
+    ("changes", _("Field changes"), None),
     ("files", _("Files"), _("Attached files are not kept yet.")),
 ]
 
@@ -73,6 +75,10 @@ CARD_ACTIONS = {"edit", "copy", "delete", "add_note", "map_link", "documents"}
 
 #: Tabs whose own keys replace the card's (CARD_ACTIONS).
 LIST_TABS = {"related", "activities"}
+
+#: Tabs read when they are shown rather than on every change: they read the field history,
+#: which is loaded from the file on first use.
+LAZY_TABS = {"history", "changes"}
 
 
 class RelatedList(OptionList):
@@ -111,6 +117,7 @@ class ContactCardScreen(ContactActions, Screen[None]):
         self._initial_tab = tab
         self._then = then
         self._gone = False  # the contact was trashed or purged: the card closes when on top
+        self._stale_tabs = set(LAZY_TABS)  # to be read again when shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -128,6 +135,9 @@ class ContactCardScreen(ContactActions, Screen[None]):
                     if tab == "history":
                         yield Static("", id="history-hint", markup=False)
                         yield Timeline(self.contact_id, id="history-timeline")
+                        continue
+                    if tab == "changes":
+                        yield FieldChanges(self.contact_id, id="card-changes")
                         continue
                     with VerticalScroll():
                         yield Static(todo or "", id=f"{tab}-body", markup=False, classes="empty" if todo else "")
@@ -164,7 +174,8 @@ class ContactCardScreen(ContactActions, Screen[None]):
             notes = [Content.styled(_("Press n to add a note."), "dim"), Content(""), *notes]
         self.query_one("#notes-body", Static).update(Content("\n").join(notes))
         self._refresh_related(contact)
-        self._refresh_history()
+        self._stale_tabs |= LAZY_TABS
+        self._load_shown_tab()
 
     def _close_gone_contact(self, contact: Contact | None) -> None:
         """Another session trashed or purged this contact: say so and close the card — but
@@ -205,10 +216,13 @@ class ContactCardScreen(ContactActions, Screen[None]):
             self.query_one(ActivityPanel).table.focus()
         elif tab == "history":
             self.query_one(Timeline).focus()
+        elif tab == "changes":
+            self.query_one(FieldChanges).table.focus()
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self) -> None:
         self.refresh_bindings()  # the Related tab's keys come and go with it
+        self._load_shown_tab()
 
     def _active_tab(self) -> str:
         try:
@@ -261,6 +275,19 @@ class ContactCardScreen(ContactActions, Screen[None]):
 
         push_activity_form(self.app, done, **prefill)
 
+    # -- history and field changes ---------------------------------------------------------
+
+    def _load_shown_tab(self) -> None:
+        """Read the History or Field changes tab if it is shown and something changed."""
+        tab = self._active_tab() or self._initial_tab
+        if tab not in self._stale_tabs:
+            return
+        self._stale_tabs.discard(tab)
+        if tab == "history":
+            self._refresh_history()
+        else:
+            self.query_one(FieldChanges).reload()
+
     def _refresh_history(self) -> None:
         timeline = self.query_one(Timeline)
         timeline.reload()
@@ -274,9 +301,17 @@ class ContactCardScreen(ContactActions, Screen[None]):
 
     @on(Timeline.Opened)
     def _open_history_entry(self, event: Timeline.Opened) -> None:
+        """An activity opens in its form; a note and a change are shown on their own tabs."""
         event.stop()
-        if event.entry.source == ACTIVITY and event.entry.ref is not None:
-            push_activity_form(self.app, None, activity_id=event.entry.ref)
+        entry = event.entry
+        if entry.source == ACTIVITY and entry.ref is not None:
+            push_activity_form(self.app, None, activity_id=entry.ref)
+        elif entry.source == NOTE:
+            self.action_show_tab("notes")
+        elif entry.source == CHANGE and entry.ref is not None:
+            self.action_show_tab("changes")
+            self._load_shown_tab()  # now, not when the tab's message arrives: the cursor goes on the entry
+            self.query_one(FieldChanges).show_entry(entry.ref)
 
     # -- notes -----------------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """A contact's history as one timeline: every entry, of whatever kind, in time order.
 
-Entries come from *sources*: functions ``(app, contact_id) -> entries``. Activities are the
-first source; messages, notes and field changes will be more sources (add them to
-``SOURCES`` or pass them to ``Timeline``) without changing the widget.
+Entries come from *sources*: functions ``(app, contact_id) -> entries``: the contact's
+activities, its notes and its field changes (one entry per change, "changed: Last name,
+Phones"). Messages will be one more source (add it to ``SOURCES`` or pass it to ``Timeline``)
+without changing the widget.
 """
 
 from __future__ import annotations
@@ -16,16 +17,24 @@ from typing import Any
 from textual import on
 from textual.message import Message
 
-from tui_crm.domain.activity import to_utc_text
 from tui_crm.i18n import _
+from tui_crm.store import history as h
 from tui_crm.store.activities import ActivityQuery
+from tui_crm.store.history import CONTACT_ENTITY
 
-from .activity_table import ActivityCells, TonedTable, when_text
+from ..contact_details import field_label
+from .activity_table import ActivityCells, TonedTable, one_line, when_text
+from .field_changes import change_action_label
 from .virtual_table import Column
 
-__all__ = ["ACTIVITY", "SOURCES", "Timeline", "TimelineEntry", "TimelineSource", "activity_entries", "timeline_entries"]
+__all__ = [
+    "ACTIVITY", "CHANGE", "NOTE", "SOURCES", "Timeline", "TimelineEntry", "TimelineSource", "activity_entries",
+    "change_entries", "note_entries", "timeline_entries",
+]
 
 ACTIVITY = "activity"
+NOTE = "note"  # ref: the note's position in the contact's notes
+CHANGE = "change"  # ref: the field-history entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +53,9 @@ class TimelineEntry:
     status: str = ""
     who: str = ""
     tone: str = ""  # "overdue", "completed" or ""
+    #: the order of entries stored in the same second: a creation first, a change after the
+    #: note or activity saved with it
+    tie: int = 1
 
     @property
     def identity(self) -> tuple[str, int | None]:
@@ -73,14 +85,49 @@ def activity_entries(app: Any, contact_id: int) -> list[TimelineEntry]:
     return entries
 
 
-#: Where a contact's timeline comes from; later issues add messages, notes, field changes.
-SOURCES: list[TimelineSource] = [activity_entries]
+def note_entries(app: Any, contact_id: int) -> list[TimelineEntry]:
+    contact = app.contacts.get(contact_id)
+    if contact is None:
+        return []
+    return [
+        TimelineEntry(at=note.at, source=NOTE, ref=position, what=_("Note"), summary=one_line(note.text),
+                      who=_shown(app, note.author))
+        for position, note in enumerate(contact.notes)
+    ]
+
+
+def change_entries(app: Any, contact_id: int) -> list[TimelineEntry]:
+    """One entry per recorded change; a note added is already on the timeline as a note."""
+    entries = []
+    for entry in app.contacts.history.of(CONTACT_ENTITY, contact_id):
+        if entry.action == h.NOTE_ADDED:
+            continue
+        summary = change_action_label(entry.action)
+        if entry.changes:
+            fields = ", ".join(_in_sentence(field_label(change.field)) for change in entry.changes)
+            summary = f"{summary}: {fields}"
+        entries.append(TimelineEntry(at=entry.at, source=CHANGE, ref=entry.id, what=_("Change"), summary=summary,
+                                     who=_shown(app, entry.author), tie=0 if entry.action == h.CREATED else 2))
+    return entries
+
+
+def _shown(app: Any, login: str) -> str:
+    return app.operators.shown(login) if login else ""
+
+
+def _in_sentence(label: str) -> str:
+    """"Last name" -> "last name" inside a sentence; "NIP" stays as it is."""
+    return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
+
+
+#: Where a contact's timeline comes from. Messages (e-mails, SMS) get a source of their own here.
+SOURCES: list[TimelineSource] = [activity_entries, note_entries, change_entries]
 
 
 def timeline_entries(app: Any, contact_id: int, sources: Sequence[TimelineSource] | None = None) -> list[TimelineEntry]:
-    """Every source's entries, oldest first (ties: by kind, then record)."""
+    """Every source's entries, oldest first (ties: ``tie``, then kind, then record)."""
     entries = [entry for source in (SOURCES if sources is None else sources) for entry in source(app, contact_id)]
-    return sorted(entries, key=lambda e: (e.at, e.source, e.ref or 0))
+    return sorted(entries, key=lambda e: (e.at, e.tie, e.source, e.ref or 0))
 
 
 class Timeline(TonedTable):
@@ -122,7 +169,7 @@ class Timeline(TonedTable):
         if kept in identities:
             self.cursor_row = identities.index(kept)
         elif self.entries:
-            now = to_utc_text(datetime.now(UTC))
+            now = datetime.now(UTC).replace(microsecond=0).isoformat()  # to the second, as changes are stored
             self.cursor_row = max(0, bisect_right([entry.at for entry in self.entries], now) - 1)
         self._loaded = True
 
