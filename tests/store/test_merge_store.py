@@ -234,6 +234,8 @@ def test_organizations_unite_their_contact_persons_with_one_primary(world: World
     assert again.activities.get(meeting.id).counterparty_id == alfa.id
     assert [d.template for d in DocumentRepository(again.contacts.database).of_organization(alfa.id)] == ["umowa.html"]
     assert again.contacts.get(alfa2.id).merged_into == alfa.id
+    restored = again.contacts.restore(alfa2.id, author="s")  # back from the trash: no longer "merged"
+    assert restored.merged_into is None and fresh(db_path).contacts.get(alfa2.id).merged_into is None
 
 
 def test_an_edit_by_another_session_since_the_preview_writes_nothing(world: World, db_path: Path) -> None:

@@ -130,6 +130,7 @@ class ContactRepository:
 
         def untrash(doc: dict[str, Any], now: str) -> None:
             doc["deleted_at"] = doc["deleted_by"] = None
+            doc.pop("merged_into", None)  # restored: a contact of its own again
 
         return self._change(contact_id, author, untrash, h.RESTORED)
 
