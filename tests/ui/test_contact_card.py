@@ -179,6 +179,8 @@ async def test_edit_and_copy_from_the_card(ui, sample_db, make_app):
         assert form.query_one("#name", Input).value == "Zakład Ślusarski Żuraw"
         await ui.fill(pilot, "#name", "Żuraw Oddział 2")
         await pilot.press("ctrl+s")
+        assert app.screen.__class__.__name__ == "DuplicateWarningScreen"  # a copy has the same NIP and phone
+        await pilot.press("s")  # save anyway
         assert app.screen is card
         assert "Zakład Ślusarski Żuraw" in str(card.query_one("#card-header").render())
     repo = ui.reopen(sample_db)

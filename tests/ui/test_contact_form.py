@@ -10,6 +10,7 @@ from tui_crm.ui.screens.confirm import ConfirmScreen
 from tui_crm.ui.screens.conflict import ConflictScreen
 from tui_crm.ui.screens.contact_form import ContactFormScreen
 from tui_crm.ui.screens.contact_list import ContactListScreen
+from tui_crm.ui.screens.duplicate_warning import DuplicateWarningScreen
 from tui_crm.ui.widgets.contact_rows import EmailRow, PhoneRow
 
 ALL = {"Alfa Sp. z o.o.", "Anna Nowak", "Łukasz Wójcik", "Zakład Ślusarski Żuraw"}
@@ -55,6 +56,8 @@ async def test_add_person_from_the_keyboard(ui, sample_db, make_app):
         assert len(rows) == 1 and rows[0].query_one(".address", Input).has_focus
         await ui.type_text(pilot, "Jan.Kowalski@Example.PL")
         await pilot.press("ctrl+s")
+        assert isinstance(app.screen, DuplicateWarningScreen)  # the phone of Łukasz Wójcik
+        await pilot.press("s")  # save anyway
 
         assert isinstance(app.screen, ContactListScreen)
         assert ui.cursor_name(app) == "Jan Kowalski"
@@ -84,6 +87,8 @@ async def test_add_organization_with_valid_nip(ui, sample_db, make_app):
         assert form.query_one("#nip", Input).has_focus
         await ui.type_text(pilot, ui.NIP_OK_DASHED)
         await pilot.press("ctrl+s")
+        assert isinstance(app.screen, DuplicateWarningScreen)  # the NIP of Alfa Sp. z o.o.
+        await pilot.press("s")  # save anyway
         assert isinstance(app.screen, ContactListScreen)
         assert ui.cursor_name(app) == "Budmat Sp. z o.o."
 
@@ -182,6 +187,8 @@ async def test_every_problem_of_a_person_is_shown_at_once_then_fixed(ui, sample_
         second.query_one(".number", Input).focus()
         await pilot.press("ctrl+r")
         await pilot.press("ctrl+s")
+        assert isinstance(app.screen, DuplicateWarningScreen)  # the phone of Łukasz Wójcik
+        await pilot.press("s")  # save anyway
         assert isinstance(app.screen, ContactListScreen)
         assert ui.cursor_name(app) == "Bez"
     saved = ui.by_name(ui.reopen(sample_db), "Bez")
@@ -243,6 +250,8 @@ async def test_switching_type_keeps_phones_and_carries_the_name(ui, sample_db, m
         assert form.query_one("#last_name", Input).value == "Nowicki"
         assert not form.query_one("#field-name").display
         await pilot.press("ctrl+s")
+        assert isinstance(app.screen, DuplicateWarningScreen)  # the phone of Łukasz Wójcik
+        await pilot.press("s")  # save anyway
         assert isinstance(app.screen, ContactListScreen)
 
     saved = ui.by_name(ui.reopen(sample_db), "Jan Nowicki")
@@ -382,6 +391,8 @@ async def test_copy_creates_a_new_prefilled_contact(ui, sample_db, sample_ids, m
         assert len(form.query(PhoneRow)) == 2
         await ui.fill(pilot, "#first_name", "Piotr")
         await pilot.press("ctrl+s")
+        assert isinstance(app.screen, DuplicateWarningScreen)  # a copy has the same phones and e-mail
+        await pilot.press("s")  # save anyway
         assert isinstance(app.screen, ContactListScreen)
         assert ui.cursor_name(app) == "Piotr Wójcik"
 

@@ -158,7 +158,7 @@ async def test_f2_default_permissions_reach_newly_linked_persons(ui, db_path, li
     async with app.run_test(size=ui.SIZE) as pilot:
         await pilot.press("f2")
         assert isinstance(app.screen, SettingsScreen)
-        assert all(box.value for box in app.screen.query(Checkbox))  # nothing set yet: all
+        assert all(box.value for box in app.screen.query("#default-permissions Checkbox"))  # nothing set yet: all
         assert app.screen.query_one("#default-permission-invoices").has_focus
         await pilot.press("space", "tab", "space")  # invoices and estimates off
         await pilot.press("ctrl+s")
@@ -168,7 +168,7 @@ async def test_f2_default_permissions_reach_newly_linked_persons(ui, db_path, li
         celina = app.links.link(ContactPersonLink(linked["Celina"], linked["org"]), author=app.user)
         assert celina.permissions == ["contracts", "proposals", "support", "projects"]
         await pilot.press("f2")
-        assert [box.value for box in app.screen.query(Checkbox)] == [False, False, True, True, True, True]
+        assert [box.value for box in app.screen.query("#default-permissions Checkbox")] == [False, False, True, True, True, True]
     repo = ui.reopen(db_path)
     assert SettingsRepository(repo.database).get("default_permissions") == ["contracts", "proposals", "support", "projects"]
     assert LinkRepository(repo).of_person(linked["Celina"]).permissions == ["contracts", "proposals", "support", "projects"]

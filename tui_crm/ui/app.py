@@ -23,6 +23,7 @@ from tui_crm.store.activities import ActivityRepository
 from tui_crm.store.baskets import BasketRepository
 from tui_crm.store.dictionaries import DictionaryRepository
 from tui_crm.store.documents import DocumentRepository
+from tui_crm.store.duplicate_index import DuplicateIndex
 from tui_crm.store.links import LinkRepository
 from tui_crm.store.operators import OperatorRepository
 from tui_crm.store.outbox import OutboxRepository
@@ -71,6 +72,7 @@ class CrmApp(App[None]):
     def __init__(self, contacts: ContactRepository, *, user: str) -> None:
         super().__init__()
         self.contacts = contacts
+        self.duplicates = DuplicateIndex(contacts)  # built when first asked; follows changes before screens refresh
         self.database = contacts.database
         self.settings = SettingsRepository(self.database)
         self.outbox = OutboxRepository(self.database)

@@ -32,6 +32,7 @@ from tui_crm.domain.dictionaries import (
     key_for,
     label_of,
 )
+from tui_crm.domain.duplicates import needs_duplicate_check
 from tui_crm.domain.validation import FieldError, validate_contact
 from tui_crm.i18n import _, format_number
 from tui_crm.store import ConflictError, InvalidContactError, StoreError
@@ -40,7 +41,19 @@ from ..contact_details import consent_label
 from ..unsaved import GuardsUnsavedChanges
 from ..widgets.contact_rows import AddressRow, EditableRow, EmailRow, PhoneRow
 from ..widgets.footer import KeyFooter
+from .confirm import ConfirmScreen
 from .conflict import ConflictScreen
+from .duplicate_warning import (
+    MERGE_WITH,
+    OPEN,
+    SAVE_ANYWAY,
+    DuplicateChoice,
+    DuplicateWarningScreen,
+)
+
+#: Below this many contacts the duplicates index is built on the spot at the first save (< 0.1 s);
+#: above, in a thread while the form is open (about a second at 100,000 contacts).
+BUILD_ON_THE_SPOT = 5000
 
 #: Plain fields: (field name, label, which kind shows it; None = both).
 TEXT_FIELDS = [
@@ -148,6 +161,7 @@ class ContactFormScreen(GuardsUnsavedChanges, Screen[Contact | None]):
         return {v for v in values if v}
 
     def on_mount(self) -> None:
+        self._warm_up_duplicates()
         self.title = _("Edit contact") if self._original.id is not None else _("New contact")
         self._show_kind(self._original.kind)
         self._show_errors([])
@@ -309,18 +323,84 @@ class ContactFormScreen(GuardsUnsavedChanges, Screen[Contact | None]):
         if not result.ok:
             self._show_errors(result.errors)
             return
+        if not needs_duplicate_check(self._original, result.contact):
+            self._store(contact)
+            return
+        duplicates = self.app.duplicates
+        if not duplicates.built and self.app.contacts.count() < BUILD_ON_THE_SPOT:
+            duplicates.build()
+        if duplicates.built:
+            self._save_unless_duplicate(contact, result.contact)
+        else:
+            self.run_worker(self._build_then_save(contact, result.contact), group="save", exclusive=True)
+
+    def _store(self, contact: Contact) -> Contact | None:
+        """Save the form's contact and close the form; None (and the form open) when not saved."""
         try:
             saved = self.app.contacts.save(contact, author=self.app.user, expected_version=self._original.version)
         except InvalidContactError as error:
             self._show_errors(error.errors)
         except ConflictError as error:
-            self.run_worker(self._resolve_conflict(result.contact, error))
+            self.run_worker(self._resolve_conflict(validate_contact(contact).contact, error))
         except StoreError as error:
             self.notify(str(error), severity="error", title=_("Not saved"), markup=False)
         else:
             self.notify(_("Saved “{name}”.").format(name=saved.display_name), markup=False)
             self._remember_new_values(saved)
             self.dismiss(saved)
+            return saved
+        return None
+
+    # -- likely duplicates (seed 001) ------------------------------------------------------
+
+    def _warm_up_duplicates(self) -> None:
+        """In a big database the duplicates index is built in a thread while the user types."""
+        if not self.app.duplicates.built and self.app.contacts.count() >= BUILD_ON_THE_SPOT:
+            self.run_worker(self.app.duplicates.ready(), group="duplicates", exit_on_error=False)
+
+    async def _build_then_save(self, contact: Contact, normalized: Contact) -> None:
+        self.notify(_("Looking for likely duplicates…"), timeout=2)
+        await self.app.duplicates.ready()
+        self._save_unless_duplicate(contact, normalized)
+
+    def _save_unless_duplicate(self, contact: Contact, normalized: Contact) -> None:
+        """Save, but first show the likely duplicates, if any, and do what the user chooses."""
+        matches = self.app.duplicates.for_contact(normalized, exclude_id=self._original.id)
+        if not matches:
+            self._store(contact)
+            return
+
+        def chosen(choice: DuplicateChoice | None) -> None:
+            if choice is None:
+                return  # back to the form, everything kept
+            if choice.action == OPEN:
+                self._open_instead(choice.contact_id)
+            elif choice.action == SAVE_ANYWAY:
+                self._store(contact)
+            elif choice.action == MERGE_WITH:
+                saved = self._store(contact)
+                if saved is not None:
+                    from .merge import MergeScreen
+
+                    self.app.push_screen(MergeScreen([choice.contact_id, saved.id]))
+
+        self.app.push_screen(DuplicateWarningScreen(normalized.display_name, matches), chosen)
+
+    def _open_instead(self, contact_id: int) -> None:
+        """Open the existing contact's card instead, once the user agreed to drop the form."""
+        from .contact_card import ContactCardScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+                self.app.push_screen(ContactCardScreen(contact_id))
+
+        if not self.has_unsaved_changes():
+            answered(True)
+            return
+        existing = self.app.contacts.get(contact_id)
+        question = _("Discard what you typed and open “{name}”?").format(name=existing.display_name if existing else "?")
+        self.app.push_screen(ConfirmScreen(question, yes=_("Discard"), no=_("Keep editing")), answered)
 
     def _remember_new_values(self, saved: Contact) -> None:
         """Phone types and a source typed that the dictionaries lack are added, to be offered next time."""
