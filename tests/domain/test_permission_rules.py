@@ -62,3 +62,18 @@ def test_allowed_iff_one_of_the_operators_groups_allows(memberships, login, perm
     groups += [PermissionGroup(f"g{i}", (member,), allowed) for i, (member, allowed) in enumerate(memberships)]
     own = [allowed for member, allowed in memberships if member == login]
     assert is_allowed(groups, login, permission) == any(permission in allowed for allowed in own)
+
+
+def test_only_a_manager_changes_the_groups_and_never_locks_themselves_out() -> None:
+    from tui_crm.domain.permissions import MANAGE_PERMISSIONS, check_change_by
+
+    everyone_all = default_groups()
+    office = with_group(everyone_all, PermissionGroup("Biuro", ("kasia",), frozenset({DELETE})))
+    check_change_by(everyone_all, office, "anna")  # anna is still in "everyone", which may manage
+    with pytest.raises(GroupError):  # kasia would lose the right by joining a group without it
+        check_change_by(everyone_all, office, "kasia")
+    with pytest.raises(PermissionDenied):  # and once in it, she may not change the groups at all
+        check_change_by(office, everyone_all, "kasia")
+    keeps = with_group(office, PermissionGroup("Biuro", ("kasia",), frozenset({MANAGE_PERMISSIONS})),
+                       replacing="Biuro")
+    check_change_by(everyone_all, keeps, "kasia")

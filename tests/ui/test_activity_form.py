@@ -126,6 +126,8 @@ async def test_new_contact_with_persons_timer_and_follow_up(ui, db_path, world, 
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is form)
         assert str(form.query_one("#counterparty").label) == ZURAW
+        await pilot.pause()
+        assert any(ZURAW in line for line in ui.screen_lines(app))  # the whole name, not cut to the old label
         assert person_rows(form) == ["Anna Nowak  · Accountant"]  # the primary contact comes along
 
         await pilot.press("alt+p")
@@ -280,8 +282,17 @@ async def test_next_and_previous_activity_open_by_key(ui, db_path, world, make_a
         await until(pilot, lambda: app.screen is not form and isinstance(app.screen, ActivityFormScreen))
         follow_up = app.screen
         assert follow_up.read_form().id == next_id and "Previous:" in text_of(follow_up, "#chain")
-        await pilot.press("escape")  # nothing changed: no question
-        await until(pilot, lambda: app.screen is form)
+        subject = follow_up.query_one("#subject", Input)
+        assert subject.has_focus
+        before = subject.value
+        await pilot.press("alt+n", "alt+r")  # no next one, not completed: said, and nothing typed
+        await pilot.pause()
+        assert subject.value == before
+        assert any("no next activity" in n for n in ui.notifications(app))
+        assert any("Only a completed activity" in n for n in ui.notifications(app))
+        await pilot.press("alt+w")  # back to the previous one (alt+b is ctrl+left in terminals)
+        await until(pilot, lambda: isinstance(app.screen, ActivityFormScreen) and app.screen is not follow_up)
+        assert app.screen.read_form().id == first_id
 
 
 # -- conflicts and the unsaved-changes guard -----------------------------------------------
@@ -340,3 +351,19 @@ async def test_an_activity_deleted_meanwhile_is_not_opened(ui, db_path, world, m
         app.push_screen(form, results.append)
         await until(pilot, lambda: results == [None])
         assert app.screen is not form and "The activity no longer exists." in ui.notifications(app)
+
+
+async def test_a_field_both_changed_names_their_value(ui, db_path, world, make_app):
+    activity_id, _ = seed_activity(db_path, world, note="Zadzwonić")
+    app = make_app(db_path)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        form = await open_form(pilot, [], activity_id=activity_id)
+        other = repositories(db_path)
+        other.set_note(activity_id, "Zadzwonić + wysłać ofertę", author="bogdan", seen_note="Zadzwonić")
+        form.query_one("#note", TextArea).focus()
+        await pilot.press("end")
+        await ui.type_text(pilot, " jutro")
+        await pilot.press("ctrl+s")
+        assert app.screen is form
+        assert any("theirs: “Zadzwonić + wysłać ofertę”" in n for n in ui.notifications(app))
+        assert form.query_one("#note", TextArea).text == "Zadzwonić jutro"  # nothing typed is lost

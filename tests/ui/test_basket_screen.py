@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from factories import admins_group
+
 from tui_crm.domain.permissions import EVERYONE, PermissionGroup
 from tui_crm.store import Database
 from tui_crm.store.baskets import BasketRepository
@@ -147,7 +149,7 @@ async def test_actions_delete_moves_the_basket_to_the_trash_after_asking(ui, sam
 
 async def test_actions_delete_needs_the_delete_permission(ui, sample_db, make_app) -> None:
     permissions = PermissionRepository(SettingsRepository(Database(sample_db)))
-    permissions.change(lambda _old: [PermissionGroup(EVERYONE, (), frozenset())], author="admin")
+    permissions.change(lambda _old: [PermissionGroup(EVERYONE, (), frozenset()), admins_group()], author="admin")
     app = make_app(sample_db)
     async with app.run_test(size=ui.SIZE) as pilot:
         await pilot.press("space", "a", "d")

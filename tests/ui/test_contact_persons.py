@@ -322,22 +322,23 @@ async def test_deleting_a_primary_person_asks_for_a_successor(ui, db_path, make_
 
 async def test_person_card_shows_the_organization_and_enter_jumps_to_it(ui, sample_db, sample_ids, make_app):
     link(sample_db, sample_ids, ANNA, ALFA, role="CEO", may_represent=True, info="pełnomocnictwo do 2026")
+    DictionaryRepository(Database(sample_db)).rename(CONTACT_ROLES, "CEO", "Prezes zarządu", author="seed")
     app = make_app(sample_db)
     async with app.run_test(size=ui.SIZE) as pilot:
         card = await open_related(pilot, ANNA)
         [row] = related_rows(card)
         assert row.splitlines() == [
-            "Organization: Alfa Sp. z o.o. — CEO",
+            "Organization: Alfa Sp. z o.o. — Prezes zarządu",  # the role by its dictionary label
             "  ★ primary contact · contact person · may represent",
             "  pełnomocnictwo do 2026",
         ]
-        assert any("Organization: Alfa Sp. z o.o. — CEO" in line for line in ui.screen_lines(app))
+        assert any("Organization: Alfa Sp. z o.o. — Prezes zarządu" in line for line in ui.screen_lines(app))
 
         await pilot.press("enter")
         organization = await screen_of(pilot, ContactCardScreen)
         assert organization is not card and organization.contact_id == sample_ids[ALFA]
         assert organization.query_one(TabbedContent).active == "related"
-        assert related_rows(organization)[0].startswith("★ Anna Nowak — CEO")
+        assert related_rows(organization)[0].startswith("★ Anna Nowak — Prezes zarządu")
         await pilot.press("enter")  # and back to the person, from the organization's list
         person = await screen_of(pilot, ContactCardScreen)
         assert person.contact_id == sample_ids[ANNA] and person is not card

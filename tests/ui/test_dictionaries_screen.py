@@ -48,7 +48,7 @@ def dictionaries_on(path: Path) -> DictionaryRepository:
     return DictionaryRepository(Database(path))
 
 
-async def until(pilot, condition, tries: int = 100) -> None:
+async def until(pilot, condition, tries: int = 500) -> None:
     for _ in range(tries):
         if condition():
             return
@@ -257,7 +257,7 @@ async def test_a_phone_type_and_a_source_typed_in_the_contact_form_land_in_the_d
         await ui.type_text(pilot, "Jan")
         await pilot.press("tab")
         await ui.type_text(pilot, "Kowalski")
-        for number, phone_type in (("601 234 567", "pager"), ("22 123 45 67", "PRIVATE")):
+        for number, phone_type in (("609 876 543", "pager"), ("22 765 43 21", "PRIVATE")):  # numbers nobody has
             await pilot.press("alt+p")
             await ui.type_text(pilot, number)
             await pilot.press("tab", "ctrl+u")

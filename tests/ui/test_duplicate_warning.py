@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from factories import make_person
+from factories import admins_group, make_person
 from textual.screen import Screen
 from textual.widgets import Input, OptionList
 
@@ -40,7 +40,7 @@ def anna_db(ui, db_path: Path) -> Path:
 def allow_only(path: Path, *permissions: str) -> None:
     """Everyone (no named groups) may do only ``permissions``, set as the settings screen would."""
     repository = PermissionRepository(SettingsRepository(Database(path)))
-    repository.change(lambda _old: [PermissionGroup(EVERYONE, (), frozenset(permissions))], author="admin")
+    repository.change(lambda _old: [PermissionGroup(EVERYONE, (), frozenset(permissions)), admins_group()], author="admin")
 
 
 def stored_names(ui, path: Path) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from factories import make_org, make_person
+from factories import admins_group, make_org, make_person
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -129,7 +129,7 @@ async def test_in_a_group_m_merges_only_the_marked_contacts(ui, dup_db, make_app
 
 async def test_merging_needs_the_merge_permission(ui, dup_db, make_app, fake_merge) -> None:
     PermissionRepository(SettingsRepository(Database(dup_db))).change(
-        lambda _old: [PermissionGroup(EVERYONE, (), frozenset({DELETE}))], author="admin")
+        lambda _old: [PermissionGroup(EVERYONE, (), frozenset({DELETE})), admins_group()], author="admin")
     app = make_app(dup_db)
     async with app.run_test(size=ui.SIZE) as pilot:
         await open_report(pilot)

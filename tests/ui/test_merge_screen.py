@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from factories import make_org, make_person
+from factories import admins_group, make_org, make_person
 from textual.widgets import DataTable
 
 from tui_crm.domain.activity import Activity, to_utc_text
@@ -222,7 +222,7 @@ async def test_an_edit_by_another_session_before_the_merge_merges_nothing(ui, db
 async def test_merging_needs_the_merge_permission(ui, db_path: Path, make_app) -> None:
     anna, ania = person(db_path, "Anna", "Nowak"), person(db_path, "Ania", "Nowak")
     PermissionRepository(SettingsRepository(Database(db_path))).change(
-        lambda _old: [PermissionGroup(EVERYONE, (), frozenset({"delete"}))], author="admin")
+        lambda _old: [PermissionGroup(EVERYONE, (), frozenset({"delete"})), admins_group()], author="admin")
     app = make_app(db_path)
     async with app.run_test(size=ui.SIZE) as pilot:
         screen = await open_merge(pilot, anna, ania)

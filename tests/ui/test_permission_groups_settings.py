@@ -15,6 +15,7 @@ from tui_crm.domain.permissions import (
     DUPLICATE,
     EDIT_DICTIONARIES,
     EVERYONE,
+    MANAGE_PERMISSIONS,
     MERGE,
     PERMISSIONS,
     PermissionGroup,
@@ -114,7 +115,7 @@ async def test_rename_delete_and_untick_everyone_else(ui, operators_db, make_app
         await pilot.press("enter", "down", "d")
         assert group_names(app) == ["Everyone else", "Handlowcy (1 member)"]
         await pilot.press("ctrl+s")
-    assert stored(operators_db) == [(EVERYONE, (), {DELETE, MERGE, EDIT_DICTIONARIES}),
+    assert stored(operators_db) == [(EVERYONE, (), {DELETE, MERGE, EDIT_DICTIONARIES, MANAGE_PERMISSIONS}),
                                     ("Handlowcy", ("piotr",), {DELETE})]
 
 
@@ -170,3 +171,18 @@ async def test_ticks_replayed_onto_the_groups_as_stored_now(ui, operators_db, ma
                             for g in groups], author="admin")
         await pilot.press("ctrl+s")
     assert stored(operators_db)[1] == ("Sprzedaż", ("piotr", "anna"), {DELETE, MERGE})
+
+
+async def test_taking_away_your_own_right_to_edit_the_groups_is_refused(ui, operators_db, make_app) -> None:
+    app = make_app(operators_db, user="anna")  # in "Everyone else", which may edit the groups
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await open_groups(pilot)
+        manage = app.screen.query_one("#group-permission-manage_permissions", Checkbox)
+        manage.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        assert any("your own right" in n for n in ui.notifications(app))
+    assert stored(operators_db) == [(EVERYONE, (), set(PERMISSIONS))]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from factories import admins_group
+
 from tui_crm.domain.permissions import EVERYONE, PermissionGroup
 from tui_crm.store import ContactRepository, Database
 from tui_crm.store.dictionaries import DictionaryRepository
@@ -11,8 +13,8 @@ from tui_crm.store.settings import SettingsRepository
 
 def restrict(path, **groups) -> None:
     permissions = PermissionRepository(SettingsRepository(Database(path)))
-    permissions.change(lambda _old: [PermissionGroup(EVERYONE, (), frozenset(groups.get("everyone", ())))],
-                       author="admin")
+    permissions.change(lambda _old: [PermissionGroup(EVERYONE, (), frozenset(groups.get("everyone", ()))),
+                                     admins_group()], author="admin")
 
 
 async def test_deleting_a_contact_needs_the_delete_permission(ui, sample_db, make_app) -> None:

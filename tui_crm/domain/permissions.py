@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from tui_crm.i18n import _
 
-DUPLICATE, DELETE, MERGE, EDIT_DICTIONARIES = "duplicate", "delete", "merge", "edit_dictionaries"
-PERMISSIONS = (DUPLICATE, DELETE, MERGE, EDIT_DICTIONARIES)
+DUPLICATE, DELETE, MERGE, EDIT_DICTIONARIES, MANAGE_PERMISSIONS = (
+    "duplicate", "delete", "merge", "edit_dictionaries", "manage_permissions")
+PERMISSIONS = (DUPLICATE, DELETE, MERGE, EDIT_DICTIONARIES, MANAGE_PERMISSIONS)
 
 #: The group of every operator who is in no other group.
 EVERYONE = "everyone"
@@ -25,6 +26,7 @@ def permission_label(permission: str) -> str:
         DELETE: _("Delete contacts"),
         MERGE: _("Merge contacts"),
         EDIT_DICTIONARIES: _("Edit dictionaries"),
+        MANAGE_PERMISSIONS: _("Edit permission groups"),
     }[permission]
 
 
@@ -94,6 +96,16 @@ def with_group(groups: list[PermissionGroup], group: PermissionGroup, *, replaci
     if replacing is None:
         return [*groups, cleaned]
     return [cleaned if g.name == replacing else g for g in groups]
+
+
+def check_change_by(old: list[PermissionGroup], new: list[PermissionGroup], login: str) -> None:
+    """Only an operator who may edit permission groups changes them, and never so that they
+    (and so possibly everyone) lose that right: someone must always be able to undo a change."""
+    check(old, login, MANAGE_PERMISSIONS)
+    if not is_allowed(new, login, MANAGE_PERMISSIONS):
+        raise GroupError(_("This would take away your own right to edit permission groups; "
+                           "keep “{permission}” ticked for one of your groups.").format(
+                               permission=permission_label(MANAGE_PERMISSIONS)))
 
 
 def without_group(groups: list[PermissionGroup], name: str) -> list[PermissionGroup]:

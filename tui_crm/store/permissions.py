@@ -8,6 +8,7 @@ from tui_crm.domain.permissions import (
     EVERYONE,
     PermissionGroup,
     check,
+    check_change_by,
     default_groups,
     is_allowed,
 )
@@ -38,8 +39,16 @@ class PermissionRepository:
         check(self.groups(), login, permission)
 
     def change(self, edit: Callable[[list[PermissionGroup]], list[PermissionGroup]], *, author: str) -> None:
-        """Apply ``edit`` to the groups as stored now, as one write."""
-        self.settings.update(SETTING, lambda stored: [g.to_doc() for g in edit(self._parse(stored))], author=author)
+        """Apply ``edit`` to the groups as stored now, as one write; ``author`` must be allowed to
+        edit permission groups and keep that right afterwards (``PermissionDenied``, ``GroupError``)."""
+
+        def changed(stored: list | None) -> list[dict]:
+            old = self._parse(stored)
+            new = edit(old)
+            check_change_by(old, new, author)
+            return [g.to_doc() for g in new]
+
+        self.settings.update(SETTING, changed, author=author)
 
     def _parse(self, stored: list | None) -> list[PermissionGroup]:
         if not stored:

@@ -29,6 +29,8 @@ def activity_field_label(name: str) -> str:
 
 def activity_value(app: Any, name: str, value: Any) -> str:
     """A stored value as text: names for ids, labels for keys, local time for moments."""
+    if name in ("completed", "in_calendar"):  # stored only when true
+        value = bool(value)
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):

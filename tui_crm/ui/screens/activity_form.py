@@ -4,7 +4,7 @@ The counterparty is an organization; only its contact persons can be added, so a
 refused, with the reason, until it is chosen. The timer runs from the moment the form opens
 (ctrl+t pauses and resumes it) and its time is saved as the duration. A completed activity
 opens read-only until it is reopened (alt+r). Saving with "next contact in …" creates the
-follow-up in the same write; alt+n / alt+b open the next / previous activity of the chain.
+follow-up in the same write; alt+n / alt+w open the next / previous activity of the chain.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ from ..activity_details import activity_field_label, activity_value
 from ..unsaved import GuardsUnsavedChanges
 from ..widgets.footer import KeyFooter
 from .confirm import ConfirmScreen
-from .contact_person_form import contact_name
+from .contact_person_form import contact_name, role_label
 from .person_picker import ContactPickerScreen
 from .record_history import RecordHistoryScreen
 
@@ -119,8 +119,11 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
         Binding("alt+c", "choose_counterparty", _("Counterparty"), priority=True),
         Binding("alt+p", "add_person", _("+Person"), priority=True),
         Binding("alt+r", "reopen", _("Reopen"), priority=True),
+        # when reopening does not apply, the key must still be taken, or the input would get "r"
+        Binding("alt+r", "not_completed", _("Reopen"), show=False, priority=True),
         Binding("alt+n", "open_linked('next')", _("Next activity"), show=False, priority=True),
-        Binding("alt+b", "open_linked('previous')", _("Previous activity"), show=False, priority=True),
+        # not alt+b: terminals send it as ESC b, which Textual reads as ctrl+left
+        Binding("alt+w", "open_linked('previous')", _("Previous activity"), show=False, priority=True),
         Binding("alt+h", "history", _("Field history"), show=False, priority=True),
     ]
 
@@ -307,6 +310,8 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
         for warning in self._warnings:
             self.notify(warning, severity="warning", markup=False)
         self.call_after_refresh(self._remember_baseline)
+        for field in self.query(Input):
+            field.select_on_focus = False  # a stray key must not replace a whole field
         if not self._read_only:
             self.query_one("#subject" if self._counterparty_id is not None else "#counterparty").focus()
 
@@ -324,7 +329,13 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
         if self._counterparty_id is None:
             button.label = Content.styled(_("Choose… (alt+c)"), "italic")
         else:
-            button.label = Content(contact_name(app, self._counterparty_id))
+            doc = app.contacts.doc(self._counterparty_id) or {}
+            city = next((a.get("city") for a in doc.get("addresses", []) if a.get("city")), "")
+            name = contact_name(app, self._counterparty_id)
+            button.label = Content(f"{name} · {city}" if city else name)  # namesakes differ by city
+        button.refresh(layout=True)  # "width: auto" is measured again for the new label
+        for field in ("counterparty_id", "person_ids"):  # what they said may be fixed now
+            self.query_one(f"#error-{field}", Static).update("")
         persons = self.query_one("#persons", PersonList)
         kept = persons.highlighted_option.id if persons.highlighted_option else None
         persons.set_options([Option(self._person_prompt(p), id=str(p)) for p in self._person_ids])
@@ -347,7 +358,7 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
     def _person_prompt(self, person_id: int) -> Content:
         link = self.app.links.of_person(person_id)
         name = Content(contact_name(self.app, person_id))
-        return Content.assemble(name, ("  · " + link.role, "dim")) if link and link.role else name
+        return Content.assemble(name, ("  · " + role_label(self.app, link.role), "dim")) if link and link.role else name
 
     def _show_state(self) -> None:
         """Title, the chain of follow-ups, the read-only note and which widgets can be used."""
@@ -355,7 +366,7 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
         self.title = type_label(self._selected_type())
         self.sub_title = _("completed") if self._read_only else (_("new") if activity.id is None else "")
         chain = []
-        for label, key, linked_id in ((_("Previous: {when} (alt+b)"), "b", activity.previous_id),
+        for label, key, linked_id in ((_("Previous: {when} (alt+w)"), "b", activity.previous_id),
                                       (_("Next: {when} (alt+n)"), "n", activity.next_id)):
             linked = self.app.activities.get(linked_id) if linked_id is not None else None
             if linked is not None and not linked.deleted_at:
@@ -395,9 +406,8 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
             return not self._read_only
         if action == "reopen":
             return self._read_only and self._original.id is not None
-        if action == "open_linked":
-            linked = self._original.next_id if parameters == ("next",) else self._original.previous_id
-            return linked is not None
+        if action == "not_completed":
+            return not (self._read_only and self._original.id is not None)
         return True
 
     # -- reading and filling the form ------------------------------------------------------
@@ -575,6 +585,9 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
             _("Field history of the activity"), ACTIVITY_ENTITY, self._activity_id,
             label=activity_field_label, value=lambda name, value: activity_value(self.app, name, value)))
 
+    def action_not_completed(self) -> None:
+        self.notify(_("Only a completed activity can be reopened."), markup=False)
+
     def action_reopen(self) -> None:
         if not self._read_only or self._original.id is None:
             return
@@ -604,6 +617,8 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
     def action_open_linked(self, which: str) -> None:
         linked_id = self._original.next_id if which == "next" else self._original.previous_id
         if linked_id is None:
+            self.notify(_("This activity has no next activity.") if which == "next"
+                        else _("This activity follows no other activity."), markup=False)
             return
         self.app.push_screen(ActivityFormScreen(linked_id, clock=self._clock), lambda _saved: self._show_state())
 
@@ -662,7 +677,14 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
         advice = (_("Your changes were put on top of the newer version. Check the form and press ctrl+s to save.")
                   if not self._read_only else
                   _("They completed the activity: reopen it (alt+r) to save your changes."))
-        self.notify(f"{error} {advice}", severity="warning", title=_("Not saved"), markup=False, timeout=15)
+        # a field both changed shows the user's value: say what theirs was, or ctrl+s would erase it unseen
+        theirs = [_("{field} — theirs: “{value}”").format(field=activity_field_label(c.field),
+                                                           value=activity_value(self.app, c.field, c.old))
+                  for c in reapplied.conflicts]
+        if theirs:
+            advice += " " + _("You both changed: {fields}.").format(fields="; ".join(theirs))
+        self.notify(f"{error} {advice}", severity="warning", title=_("Not saved"), markup=False,
+                    timeout=30 if theirs else 15)
 
     # -- errors ----------------------------------------------------------------------------
 

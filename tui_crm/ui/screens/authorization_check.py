@@ -22,7 +22,7 @@ from tui_crm.i18n import _, ngettext
 from tui_crm.store import ContactQuery
 
 from ..widgets.footer import KeyFooter
-from .contact_person_form import contact_name
+from .contact_person_form import contact_name, role_label
 
 MAX_HITS = 50
 
@@ -35,7 +35,7 @@ def authorization_lines(app, link: ContactPersonLink) -> Content:
     """The check's answer for one linked person, in two or three lines."""
     head = [(contact_name(app, link.person_id), "bold"), " — ", contact_name(app, link.organization_id)]
     if link.role:
-        head.append(f" ({link.role})")
+        head.append(f" ({role_label(app, link.role)})")
     lines = [
         Content.assemble(*head),
         Content.assemble(

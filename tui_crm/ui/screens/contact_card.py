@@ -38,7 +38,12 @@ from ..widgets.field_changes import FieldChanges
 from ..widgets.footer import KeyFooter
 from ..widgets.timeline import ACTIVITY, CHANGE, NOTE, Timeline
 from .confirm import ConfirmScreen
-from .contact_person_form import ContactPersonFormScreen, contact_name, flag_labels
+from .contact_person_form import (
+    ContactPersonFormScreen,
+    contact_name,
+    flag_labels,
+    role_label,
+)
 from .map_link import MapLinkScreen
 from .note_editor import NoteEditorScreen
 from .person_picker import NEW, ContactPickerScreen
@@ -391,7 +396,7 @@ class ContactCardScreen(ContactActions, Screen[None]):
             Content.assemble(
                 ("★ " if link.primary else "  ", "bold"),
                 (contact_name(self.app, link.person_id), "bold"),
-                f" — {link.role}" if link.role else "",
+                f" — {role_label(self.app, link.role)}" if link.role else "",
             ),
             self._flags_line(link),
         ]
@@ -407,7 +412,7 @@ class ContactCardScreen(ContactActions, Screen[None]):
             Content.assemble(
                 _("Organization:") + " ",
                 (contact_name(self.app, link.organization_id), "bold"),
-                f" — {link.role}" if link.role else "",
+                f" — {role_label(self.app, link.role)}" if link.role else "",
             ),
             self._flags_line(link, *([_("★ primary contact")] if link.primary else [])),
         ]

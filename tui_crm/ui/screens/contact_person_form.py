@@ -18,7 +18,14 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from tui_crm.domain.contact import display_name
 from tui_crm.domain.contact_persons import ContactPersonLink
-from tui_crm.domain.dictionaries import CONTACT_ROLES, DictionaryError, Entry, choices
+from tui_crm.domain.dictionaries import (
+    CONTACT_ROLES,
+    DictionaryError,
+    Entry,
+    choices,
+    key_for,
+    label_of,
+)
 from tui_crm.i18n import _
 from tui_crm.store import ConflictError, StoreError
 
@@ -28,6 +35,11 @@ from ..unsaved import GuardsUnsavedChanges
 def role_suggestions(roles: list[Entry], current: str) -> list[str]:
     """The roles offered: the live entries of the dictionary, plus the link's own (even if archived)."""
     return [entry.shown() for entry in choices(roles, current)]
+
+
+def role_label(app, role: str) -> str:
+    """A stored role as people see it: a built-in role in the interface language."""
+    return label_of(app.dictionaries.entries(CONTACT_ROLES), role) if role else ""
 
 
 def remember_role(app, role: str) -> None:
@@ -92,7 +104,7 @@ class ContactPersonFormScreen(GuardsUnsavedChanges, ModalScreen[ContactPersonLin
                 yield Label(_("Role"), classes="label")
                 roles = role_suggestions(self.app.dictionaries.entries(CONTACT_ROLES), link.role)
                 suggester = SuggestFromList(roles, case_sensitive=False)
-                yield Input(link.role, id="role", suggester=suggester, placeholder=_("e.g. {role}").format(role=_("Accountant")), compact=True)
+                yield Input(role_label(self.app, link.role), id="role", suggester=suggester, placeholder=_("e.g. {role}").format(role=_("Accountant")), compact=True)
             yield Checkbox(_("Contact person"), link.contact_person, id="contact_person", compact=True)
             yield Checkbox(_("May collect mail"), link.may_collect_mail, id="may_collect_mail", compact=True)
             yield Checkbox(_("May represent"), link.may_represent, id="may_represent", compact=True)
@@ -112,7 +124,7 @@ class ContactPersonFormScreen(GuardsUnsavedChanges, ModalScreen[ContactPersonLin
 
     def read_form(self) -> ContactPersonLink:
         link = ContactPersonLink.from_doc(self._link.to_doc(), self._link.id)
-        link.role = self.query_one("#role", Input).value.strip()
+        link.role = key_for(self.app.dictionaries.entries(CONTACT_ROLES), self.query_one("#role", Input).value.strip())
         link.info = self.query_one("#info", Input).value.strip()
         for flag in ("contact_person", "may_collect_mail", "may_represent", "primary"):
             setattr(link, flag, self.query_one(f"#{flag}", Checkbox).value)

@@ -25,7 +25,7 @@ from tui_crm.domain.contact_persons import (
 from tui_crm.i18n import _
 
 from ..widgets.footer import KeyFooter
-from .contact_person_form import contact_name
+from .contact_person_form import contact_name, role_label
 
 
 class NotificationRecipientsScreen(ModalScreen[None]):
@@ -110,7 +110,7 @@ class NotificationRecipientsScreen(ModalScreen[None]):
         first = Content.assemble(
             ("★ " if link.primary else "  ", "bold"),
             (contact_name(self.app, link.person_id), "bold"),
-            f" — {link.role}" if link.role else "",
+            f" — {role_label(self.app, link.role)}" if link.role else "",
         )
         second = Content("  " + email) if email else Content.styled("  ⚠ " + _("no e-mail address"), "$text-warning")
         return Content("\n").join([first, second])

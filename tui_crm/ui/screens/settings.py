@@ -314,7 +314,7 @@ class SettingsScreen(Screen[None]):
             for section, changed in changes:
                 if changed:
                     section.save(changed, author=self.app.user)
-        except (StoreError, ValueError) as error:
+        except (StoreError, ValueError, p.PermissionDenied) as error:
             self.notify(str(error), severity="error", title=_("Not saved"), markup=False, timeout=10)
             return
         self.notify(_("Settings saved."))
