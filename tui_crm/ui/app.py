@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from tui_crm import i18n
 from tui_crm.domain import dictionaries as d
@@ -184,29 +185,39 @@ class CrmApp(App[None]):
             self.push_screen(OutboxScreen())
 
     def action_activities(self) -> None:
-        if not isinstance(self.screen, ActivityListScreen):
-            self.push_screen(ActivityListScreen())
+        self._open_view(ActivityListScreen)
 
     def action_calendar(self) -> None:
-        if not isinstance(self.screen, CalendarScreen):
-            self.push_screen(CalendarScreen())
+        self._open_view(CalendarScreen)
 
     def action_dictionaries(self) -> None:
-        if not isinstance(self.screen, DictionariesScreen):
-            self.push_screen(DictionariesScreen())
+        self._open_view(DictionariesScreen)
 
     def action_tags(self) -> None:
         from .screens.tags import TagsScreen
 
-        if not isinstance(self.screen, TagsScreen):
-            self.push_screen(TagsScreen())
+        self._open_view(TagsScreen)
 
     def action_duplicates_report(self) -> None:
         from .screens.duplicates_report import DuplicatesReportScreen
 
-        if not isinstance(self.screen, DuplicatesReportScreen):
-            self.push_screen(DuplicatesReportScreen())
+        self._open_view(DuplicatesReportScreen)
 
     def action_operators(self) -> None:
-        if not isinstance(self.screen, OperatorsScreen):
-            self.push_screen(OperatorsScreen())
+        self._open_view(OperatorsScreen)
+
+    def _open_view(self, view: type[Screen]) -> None:
+        """Open one of the f-key views. Going from one such view to another replaces it, so
+        f4 f5 f4 f5 does not pile up screens that escape then has to close one by one."""
+        from .screens.duplicates_report import DuplicatesReportScreen
+        from .screens.tags import TagsScreen
+
+        if isinstance(self.screen, view):
+            return
+        views = (ActivityListScreen, CalendarScreen, DictionariesScreen, OperatorsScreen, TagsScreen,
+                 DuplicatesReportScreen)
+        unsaved = getattr(self.screen, "has_unsaved_changes", lambda: False)()
+        if isinstance(self.screen, views) and not unsaved:  # a note being typed is never dropped
+            self.switch_screen(view())
+        else:
+            self.push_screen(view())
