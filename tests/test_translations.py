@@ -202,6 +202,15 @@ def test_polish_strings_at_runtime(polish) -> None:
     assert i18n._("Cancel") == "Anuluj"
 
 
+def test_textuals_own_key_descriptions_are_shown_in_polish(polish) -> None:
+    from textual.binding import Binding
+
+    from tui_crm.ui.commands import description
+
+    assert description(Binding("tab", "focus_next", "Focus Next")) == "Następne pole"
+    assert description(Binding("x", "y", "Not a Textual string")) == "Not a Textual string"
+
+
 @pytest.mark.parametrize(
     ("n", "expected"),
     [

@@ -8,15 +8,28 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
+from tui_crm.i18n import translate_marked
+
+from . import textual_strings  # noqa: F401 - puts Textual's key descriptions in the catalogue
+
 
 def screen_actions(screen) -> Iterator[tuple[DOMNode, Binding, str]]:
     """(node, binding, key shown) for each enabled, described binding, one per action.
 
-    The screen's and the app's own actions come first, the focused widget's (text editing
-    keys of an input, …) after them.
+    The screen's own actions come first (with those of its panels, such as the activity
+    list's), then the app's (f-keys), then the focused widget's (text editing keys, …).
     """
     seen: set[tuple[int, str]] = set()
-    bindings = sorted(screen.active_bindings.values(), key=lambda active: active.node not in (screen, screen.app))
+
+    def rank(active) -> int:
+        node = active.node
+        if node is screen:
+            return 0
+        if node is screen.app:
+            return 2
+        return 3 if node is screen.focused else 1
+
+    bindings = sorted(screen.active_bindings.values(), key=rank)
     for active in bindings:
         binding = active.binding
         key = (id(active.node), binding.action)
@@ -26,10 +39,15 @@ def screen_actions(screen) -> Iterator[tuple[DOMNode, Binding, str]]:
         yield active.node, binding, screen.app.get_key_display(binding)
 
 
+def description(binding: Binding) -> str:
+    """What the key does, in the interface language (Textual's own bindings included)."""
+    return translate_marked(binding.description)
+
+
 class BindingCommands(Provider):
     def _commands(self) -> list[tuple[str, str, DOMNode, str]]:
         return [
-            (binding.description, key, node, binding.action)
+            (description(binding), key, node, binding.action)
             for node, binding, key in screen_actions(self.screen)
         ]
 

@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from tui_crm.i18n import _
 
-from ..commands import screen_actions
+from ..commands import description, screen_actions
 
 
 class HelpScreen(ModalScreen[None]):
@@ -18,7 +18,7 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, for_screen: Screen) -> None:
         super().__init__()
-        self._rows = [(key, binding.description) for _node, binding, key in screen_actions(for_screen)]
+        self._rows = [(key, description(binding)) for _node, binding, key in screen_actions(for_screen)]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
