@@ -1,4 +1,4 @@
-"""Merging contacts in the store: one write moves links, relations, activities and documents to
+"""Merging contacts in the store: one write moves links, relations, activities, documents and files to
 the survivor and trashes the others with a pointer; a stale preview or a refused rule writes
 nothing. Everything is read back through fresh repositories on the file."""
 
@@ -210,6 +210,29 @@ def test_an_organizations_activities_name_the_survivor_as_counterparty(world: Wo
     assert again.activities.find(ActivityQuery(contact_id=alfa.id)) == [call.id]
     assert {again.activities.get(i).counterparty_id for i, _d in again.contacts.database.table("activities").raw_items()} == {alfa.id}
     assert again.links.primary_of(alfa.id).person_id == anna.id
+
+
+def test_attached_files_move_to_the_survivor_trashed_ones_too(world: World, db_path: Path, tmp_path: Path) -> None:
+    from tui_crm.store.attachments import AttachmentRepository
+
+    files = AttachmentRepository(world.contacts.database)
+    anna, ania = (world.contacts.save(make_person(n, "Nowak"), author="s") for n in ("Anna", "Ania"))
+    scan = tmp_path / "dowod.jpg"
+    scan.write_bytes(b"JPEG scan")
+    own = files.attach(anna.id, scan, author="s")
+    moved = files.attach(ania.id, scan, "skan", author="s")
+    trashed = files.attach(ania.id, scan, "old", author="s")
+    files.delete(trashed.id, author="s")
+    other_session = AttachmentRepository(fresh(db_path).contacts.database)
+    assert len(other_session.list_of(ania.id)) == 1  # its index is built before the merge
+
+    world.merge(anna, [ania])
+
+    assert {r.id for r in files.list_of(anna.id)} == {own.id, moved.id}  # the index followed the write
+    assert files.list_of(ania.id) == [] and files.list_of(ania.id, trashed=True) == []
+    other_session.database.poll()
+    assert [r.id for r in other_session.list_of(anna.id, trashed=True)] == [trashed.id]
+    assert {r.id for r in AttachmentRepository(fresh(db_path).contacts.database).list_of(anna.id)} == {own.id, moved.id}
 
 
 def test_organizations_unite_their_contact_persons_with_one_primary(world: World, db_path: Path) -> None:

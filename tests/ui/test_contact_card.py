@@ -77,7 +77,7 @@ async def test_number_keys_switch_tabs_and_empty_tabs_say_so(ui, sample_db, make
         assert "1 entry, oldest first" in str(card.query_one("#history-hint").render())  # the creation
         expected = {
             "2": ("related", "Not a contact person of any organization. Press l to link this person to one."),
-            "7": ("files", "Attached files are not kept yet."),
+            "7": ("files", "No files yet. Press n to attach one (t: the trash)."),
         }
         for key, (tab, text) in expected.items():
             await pilot.press(key)

@@ -30,6 +30,7 @@ from . import history as h
 from .activities import ENTITY as ACTIVITY_ENTITY
 from .activities import TABLE as ACTIVITIES
 from .activities import ActivityRepository
+from .attachments import TABLE as FILES
 from .contacts import TABLE as CONTACTS
 from .contacts import ContactRepository, InvalidContactError
 from .database import WriteBatch
@@ -118,6 +119,7 @@ class MergeService:
                 self._move_documents(batch, remap)
             self._move_relations(batch, remap)
             self._move_activities(batch, remap, author, now)
+            self._move_files(batch, remap)
 
             changes = [*changed_fields(current[survivor_id], survivor_doc), FieldChange(MERGED_FROM, None, other_ids),
                        *(FieldChange(DROPPED_LINK, link, None) for link in dropped.get(survivor_id, []))]
@@ -205,7 +207,7 @@ class MergeService:
         link.updated_at, link.updated_by = now, author
         batch.put(LINKS, link.id, link.to_doc())
 
-    # -- relations, activities, documents ----------------------------------------------------
+    # -- relations, activities, documents, files ---------------------------------------------
 
     def _move_relations(self, batch: WriteBatch, remap: dict[int, int]) -> None:
         """Relations of the merged persons now relate the survivor: none with itself, each pair
@@ -264,6 +266,13 @@ class MergeService:
         for document_id, doc in self.database.table(DOCUMENTS).raw_items():
             if doc.get("organization_id") in remap:
                 batch.put(DOCUMENTS, document_id, {**doc, "organization_id": remap[doc["organization_id"]]})
+
+    def _move_files(self, batch: WriteBatch, remap: dict[int, int]) -> None:
+        """Files attached to the merged contacts (trashed ones too) now belong to the survivor."""
+        for record_id, doc in self.database.table(FILES).raw_items():
+            if doc.get("contact_id") in remap:
+                batch.put(FILES, record_id, {**doc, "contact_id": remap[doc["contact_id"]],
+                                             "version": int(doc.get("version", 1)) + 1})
 
 
 __all__ = ["DROPPED_LINK", "MERGED_FROM", "MERGED_INTO", "MergeRuleError", "MergeService"]

@@ -21,6 +21,7 @@ from tui_crm.domain.schedule import local_zone
 from tui_crm.i18n import _
 from tui_crm.store import ContactRepository, Database, StoreError
 from tui_crm.store.activities import ActivityRepository
+from tui_crm.store.attachments import AttachmentRepository
 from tui_crm.store.baskets import BasketRepository
 from tui_crm.store.dictionaries import DictionaryRepository
 from tui_crm.store.documents import DocumentRepository
@@ -83,6 +84,7 @@ class CrmApp(App[None]):
         self.permissions = PermissionRepository(self.settings)
         self.dictionaries = DictionaryRepository(self.database)
         self.baskets = BasketRepository(self.database)
+        self.attachments = AttachmentRepository(self.database)  # reads its table when first asked
         self._count_dictionary_uses()
         self.zone = local_zone()
         self.user = user

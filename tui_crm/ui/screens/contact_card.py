@@ -35,6 +35,7 @@ from ..actions import ContactActions
 from ..contact_details import detail_lines, header_lines, note_lines
 from ..widgets.activity_panel import ActivityPanel, push_activity_form
 from ..widgets.field_changes import FieldChanges
+from ..widgets.files_panel import FilesPanel
 from ..widgets.footer import KeyFooter
 from ..widgets.timeline import ACTIVITY, CHANGE, NOTE, Timeline
 from .confirm import ConfirmScreen
@@ -57,7 +58,7 @@ TABS = [
     ("history", _("History"), None),
     ("notes", _("Notes"), None),
     ("changes", _("Field changes"), None),
-    ("files", _("Files"), _("Attached files are not kept yet.")),
+    ("files", _("Files"), None),
 ]
 
 
@@ -79,7 +80,7 @@ RELATED_ACTIONS = {
 CARD_ACTIONS = {"edit", "copy", "delete", "add_note", "map_link", "documents"}
 
 #: Tabs whose own keys replace the card's (CARD_ACTIONS).
-LIST_TABS = {"related", "activities"}
+LIST_TABS = {"related", "activities", "files"}
 
 #: Tabs read when they are shown rather than on every change: they read the field history,
 #: which is loaded from the file on first use.
@@ -143,6 +144,9 @@ class ContactCardScreen(ContactActions, Screen[None]):
                         continue
                     if tab == "changes":
                         yield FieldChanges(self.contact_id, id="card-changes")
+                        continue
+                    if tab == "files":
+                        yield FilesPanel(self.contact_id, id="card-files")
                         continue
                     with VerticalScroll():
                         yield Static(todo or "", id=f"{tab}-body", markup=False, classes="empty" if todo else "")
@@ -223,6 +227,8 @@ class ContactCardScreen(ContactActions, Screen[None]):
             self.query_one(Timeline).focus()
         elif tab == "changes":
             self.query_one(FieldChanges).table.focus()
+        elif tab == "files":
+            self.query_one(FilesPanel).table.focus()
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self) -> None:

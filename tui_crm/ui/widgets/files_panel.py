@@ -1,0 +1,348 @@
+"""A contact card's Files tab: the files attached to the contact, and the dialogs that attach,
+export and show one.
+
+Keys: n attaches a file (its path typed, with the files of the typed folder suggested; → takes
+the suggestion), x exports a copy, d moves it to the trash, enter shows the details; t shows
+the contact's trashed files, where r restores one and X deletes it for good. Every rule (names,
+where content is kept, never overwriting silently) is the store's (``app.attachments``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import DataTable, Input, Static
+
+from tui_crm.domain.attachments import Attachment, human_size
+from tui_crm.i18n import _, format_datetime, format_number, ngettext
+from tui_crm.store import StoreError
+from tui_crm.store.attachments import ExportTargetExists
+
+from .footer import KeyFooter
+from .tables import selected_row_id
+
+NAME_WIDTH = 22
+DESCRIPTION_WIDTH = 18  # the row fits 80 columns; enter shows it all
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class PathSuggester(Suggester):
+    """Suggests the first file or folder of the typed folder whose name starts with what was
+    typed after the last "/" (hidden ones only when a "." was typed); folders end with "/"."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)  # the folder may change meanwhile
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value:
+            return None
+        folder, prefix = os.path.split(os.path.expanduser(value))
+        try:
+            with os.scandir(folder or ".") as entries:
+                names = sorted((entry.name, entry.is_dir()) for entry in entries
+                               if entry.name.startswith(prefix) and (prefix.startswith(".") or not entry.name.startswith(".")))
+        except OSError:
+            return None
+        for name, is_dir in names:
+            rest = name[len(prefix):] + ("/" if is_dir else "")
+            if rest:
+                return value + rest
+        return None
+
+
+class AttachDialog(ModalScreen[Attachment | None]):
+    """Ask for a file and a description, attach it; dismisses with the record, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", _("Cancel"))]
+
+    def __init__(self, contact_id: int) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog files-dialog"):
+            yield Static(_("Attach a file"), classes="title")
+            yield Static(_("File (→ takes the suggestion):"), markup=False)
+            yield Input(id="attach-path", placeholder="~/", suggester=PathSuggester(), compact=True)
+            yield Static(_("Description:"), markup=False)
+            yield Input(id="attach-description", compact=True)
+            yield Static("", id="attach-error", classes="error", markup=False)
+            yield Static(_("enter attaches · tab next field · escape cancels"), classes="hint", markup=False)
+        yield KeyFooter()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        path = self.query_one("#attach-path", Input).value
+        description = self.query_one("#attach-description", Input).value
+        try:
+            record = self.app.attachments.attach(self.contact_id, path, description, author=self.app.user)
+        except StoreError as error:  # the typed text stays, to be corrected
+            self.query_one("#attach-error", Static).update(str(error))
+            return
+        self.dismiss(record)
+
+
+class ExportDialog(ModalScreen[Path | None]):
+    """Ask where to export a copy; asks before replacing a file. Dismisses with the path written."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", _("Cancel"))]
+
+    def __init__(self, record: Attachment) -> None:
+        super().__init__()
+        self.record = record
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog files-dialog"):
+            yield Static(_("Export a copy of “{name}” to:").format(name=self.record.name), classes="title", markup=False)
+            yield Input(str(Path("~") / self.record.name), id="export-path", suggester=PathSuggester(), compact=True)
+            yield Static("", id="export-error", classes="error", markup=False)
+            yield Static(_("a folder keeps the name · enter exports · escape cancels"), classes="hint", markup=False)
+        yield KeyFooter()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._write(event.value, overwrite=False)
+
+    def _write(self, target: str, *, overwrite: bool) -> None:
+        from ..screens.confirm import ConfirmScreen
+
+        assert self.record.id is not None
+        try:
+            written = self.app.attachments.export(self.record.id, target, overwrite=overwrite)
+        except ExportTargetExists as exists:
+            existing = exists.path  # the name "exists" is gone once the except block ends
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._write(str(existing), overwrite=True)
+
+            question = _("{path} already exists. Replace it with “{name}”?").format(path=existing, name=self.record.name)
+            self.app.push_screen(ConfirmScreen(question, yes=_("Replace"), no=_("Keep it")), answered)
+            return
+        except StoreError as error:
+            self.query_one("#export-error", Static).update(str(error))
+            return
+        self.dismiss(written)
+
+
+class FileDetails(ModalScreen[None]):
+    """Everything about one attached file."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "dismiss(None)", _("Close"))]
+
+    def __init__(self, record: Attachment, stored_at: Path) -> None:
+        super().__init__()
+        self.record = record
+        self.stored_at = stored_at
+
+    def compose(self) -> ComposeResult:
+        r = self.record
+        rows = [
+            (_("Name"), r.name),
+            (_("Size"), f"{human_size(r.size)} ({format_number(r.size)} B)"),
+            (_("Added"), f"{format_datetime(r.added_at)} · {r.added_by}"),
+            (_("Description"), r.description or "—"),
+        ]
+        if r.deleted_at:
+            rows.append((_("In the trash"), f"{format_datetime(r.deleted_at)} · {r.deleted_by or '?'}"))
+        rows += [(_("SHA-256"), r.sha256), (_("Kept in"), str(self.stored_at))]
+        text = Content("\n").join(Content.assemble((f"{label}: ", "bold"), value) for label, value in rows)
+        with Vertical(classes="dialog files-dialog"):
+            yield Static(text, id="file-details")
+            yield Static(_("escape closes"), classes="hint", markup=False)
+        yield KeyFooter()
+
+
+class FilesPanel(Vertical):
+    """The files of one contact (or, after t, its trashed files), newest first."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "attach", _("Attach")),
+        Binding("x", "export", _("Export")),
+        Binding("d,delete", "delete", _("Delete file")),
+        Binding("r", "restore", _("Restore file")),
+        Binding("X", "purge", _("Delete for good"), show=False),
+        Binding("t", "toggle_trash", _("Files in the trash"), show=False),  # the tab's first line says so
+    ]
+
+    def __init__(self, contact_id: int, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.contact_id = contact_id
+        self.showing_trash = False
+        self.records: list[Attachment] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="files-body", classes="files-summary", markup=False)
+        table: DataTable = DataTable(id="files-table", cursor_type="row", zebra_stripes=False)
+        table.add_column(_("Name"), key="name")
+        table.add_column(_("Size"), key="size")
+        table.add_column(_("Added"), key="added")
+        table.add_column(_("By"), key="by")
+        table.add_column(_("Description"), key="description")
+        yield table
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "data_version", self.reload, init=False)
+        self.reload()
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#files-table", DataTable)
+
+    def reload(self) -> None:
+        table = self.table
+        kept = selected_row_id(table)
+        self.records = self.app.attachments.list_of(self.contact_id, trashed=self.showing_trash)
+        table.clear()
+        for r in self.records:
+            cells = (_cut(r.name, NAME_WIDTH), human_size(r.size), format_datetime(r.added_at), r.added_by,
+                     _cut(r.description, DESCRIPTION_WIDTH))
+            table.add_row(*map(Text, cells), key=str(r.id))  # user text, never markup
+        ids = [r.id for r in self.records]
+        if kept in ids:
+            table.move_cursor(row=ids.index(kept))
+        self.query_one("#files-body", Static).update(self._summary())
+        self.refresh_bindings()
+
+    def _summary(self) -> str:
+        count = len(self.records)
+        if self.showing_trash:
+            if not count:
+                return _("No files of this contact in the trash. t shows the attached files.")
+            return ngettext("{n} file in the trash. r restores it, X deletes it for good, t goes back.",
+                            "{n} files in the trash. r restores one, X deletes it for good, t goes back.",
+                            count).format(n=format_number(count))
+        if not count:
+            return _("No files yet. Press n to attach one (t: the trash).")
+        return ngettext("{n} file; enter shows its details, t the trash.", "{n} files; enter shows details, t the trash.",
+                        count).format(n=format_number(count))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("restore", "purge"):
+            return self.showing_trash
+        if action in ("attach", "delete"):
+            return not self.showing_trash
+        return True
+
+    def _selected(self) -> Attachment | None:
+        record_id = selected_row_id(self.table)
+        record = None if record_id is None else self.app.attachments.get(record_id)
+        if record is None:
+            self.notify(_("No file selected."), severity="warning")
+        return record
+
+    def _refuse_if_read_only(self) -> bool:
+        if self.app.database.read_only:
+            self.notify(_("This database is read-only: files cannot be attached or removed."), severity="warning")
+            return True
+        return False
+
+    def _show(self, record_id: int | None) -> None:
+        self.reload()
+        ids = [r.id for r in self.records]
+        if record_id in ids:
+            self.table.move_cursor(row=ids.index(record_id))
+        self.table.focus()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_attach(self) -> None:
+        if self._refuse_if_read_only():
+            return
+
+        def attached(record: Attachment | None) -> None:
+            if record is not None:
+                self._show(record.id)
+                self.notify(_("Attached “{name}” ({size}).").format(name=record.name, size=human_size(record.size)),
+                            markup=False)
+
+        self.app.push_screen(AttachDialog(self.contact_id), attached)
+
+    def action_export(self) -> None:
+        record = self._selected()
+        if record is None:
+            return
+
+        def exported(path: Path | None) -> None:
+            if path is not None:
+                self.notify(_("Exported to {path}.").format(path=path), markup=False)
+
+        self.app.push_screen(ExportDialog(record), exported)
+
+    def action_delete(self) -> None:
+        from ..screens.confirm import ConfirmScreen
+
+        record = self._selected()
+        if record is None or record.id is None or self._refuse_if_read_only():
+            return
+        record_id = record.id
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.app.attachments.delete(record_id, author=self.app.user)
+            except StoreError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.notify(_("“{name}” moved to the trash (t shows it).").format(name=record.name), markup=False)
+
+        question = _("Move “{name}” to the trash?").format(name=record.name)
+        self.app.push_screen(ConfirmScreen(question, yes=_("Delete")), answered)
+
+    def action_toggle_trash(self) -> None:
+        self.showing_trash = not self.showing_trash
+        self.reload()
+        self.table.focus()
+
+    def action_restore(self) -> None:
+        record = self._selected()
+        if record is None or record.id is None or self._refuse_if_read_only():
+            return
+        try:
+            self.app.attachments.restore(record.id, author=self.app.user)
+        except StoreError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.notify(_("“{name}” restored.").format(name=record.name), markup=False)
+
+    def action_purge(self) -> None:
+        from ..screens.confirm import ConfirmScreen
+
+        record = self._selected()
+        if record is None or record.id is None or self._refuse_if_read_only():
+            return
+        record_id = record.id
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.app.attachments.purge(record_id)
+            except StoreError as error:
+                self.notify(str(error), severity="error", markup=False)
+
+        question = _("Delete “{name}” for good? This cannot be undone.").format(name=record.name)
+        self.app.push_screen(ConfirmScreen(question, yes=_("Delete for good")), answered)
+
+    @on(DataTable.RowSelected, "#files-table")
+    def _details(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        record = self.app.attachments.get(int(event.row_key.value))
+        if record is not None:
+            self.app.push_screen(FileDetails(record, self.app.attachments.content_path(record)))
