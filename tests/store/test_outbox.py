@@ -33,7 +33,7 @@ def test_a_message_needs_a_recipient_and_a_known_channel(db_path: Path) -> None:
     with pytest.raises(ValueError):
         outbox.add(to="", subject="s", body="b", kind="welcome", author="a")
     with pytest.raises(ValueError):
-        outbox.add(to="a@b.pl", subject="s", body="b", kind="welcome", author="a", channel="sms")
+        outbox.add(to="a@b.pl", subject="s", body="b", kind="welcome", author="a", channel="fax")
     assert outbox.list() == []
 
 

@@ -16,21 +16,22 @@ from tui_crm.domain.contact_persons import (
     ContactPersonLink,
     PortalAccess,
 )
+from tui_crm.domain.messages import SET_PASSWORD, WELCOME
 from tui_crm.domain.outbox import OutboxMessage
 from tui_crm.domain.portal import (
+    SET_PASSWORD_LINK,
     Mail,
     hash_password,
     issue_set_password_token,
-    set_password_mail,
     validate_portal_access,
-    welcome_mail,
 )
 from tui_crm.domain.validation import FieldError
-from tui_crm.i18n import _
+from tui_crm.i18n import _, format_datetime
 
 from .errors import StoreError
 from .links import LinkError, LinkRepository
 from .outbox import OutboxRepository
+from .templates import TemplateRepository
 
 
 class PortalAccessError(StoreError):
@@ -59,7 +60,9 @@ def save_portal_access(links: LinkRepository, outbox: OutboxRepository, link: Co
     empty login e-mail removes the portal access (password and pending token are dropped).
 
     Raises ``PortalAccessError`` (field errors, the login already used included),
-    ``ConflictError`` if the link changed meanwhile, or another ``StoreError``.
+    ``ConflictError`` if the link changed meanwhile, ``TemplateRenderError`` when an edited
+    e-mail template cannot be rendered, or another ``StoreError``. The e-mails' texts are the
+    templates "welcome" and "set_password" (``TemplateRepository.system``).
     """
     now = now or datetime.now(UTC)
     unknown = (set(link.permissions) - set(PERMISSIONS)) | (set(link.notifications) - set(NOTIFICATIONS))
@@ -80,12 +83,15 @@ def save_portal_access(links: LinkRepository, outbox: OutboxRepository, link: Co
         draft.portal.password_hash = hash_password(password)
     mails: list[Mail] = []
     person = links.contacts.get(link.person_id)
-    name = person.display_name if person else ""
+    templates = TemplateRepository(links.database)
+    context = {"name": person.display_name if person else "", "login": login, "operator": author,
+               "today": now.date(), "set_password_follows": send_set_password}
     if login and send_welcome and not draft.portal.no_welcome_email:
-        mails.append(welcome_mail(name, login, set_password_follows=send_set_password))
+        mails.append(_mail(templates, WELCOME, context))
     if login and send_set_password:
         token, draft.portal.token_hash, draft.portal.token_expires_at = issue_set_password_token(now)
-        mails.append(set_password_mail(name, login, token, draft.portal.token_expires_at))
+        mails.append(_mail(templates, SET_PASSWORD, {**context, "link": SET_PASSWORD_LINK.format(token=token),
+                                                     "expires_at": format_datetime(draft.portal.token_expires_at)}))
         del token
 
     try:
@@ -101,6 +107,11 @@ def save_portal_access(links: LinkRepository, outbox: OutboxRepository, link: Co
             raise PortalAccessError([_login_taken(login)]) from error
         raise
     return PortalSaveResult(saved, queued)
+
+
+def _mail(templates: TemplateRepository, kind: str, context: dict) -> Mail:
+    rendered = templates.render_system(kind, context)
+    return Mail(kind, rendered.subject, rendered.body)
 
 
 def _login_taken(login: str) -> FieldError:

@@ -112,6 +112,7 @@ class ContactCardScreen(ContactActions, Screen[None]):
         Binding("n", "add_note", _("Add note"), show=False),  # the Notes tab's first line says so
         Binding("m", "map_link", _("Map"), show=False),  # the Details tab says so
         Binding("g", "documents", _("Documents")),
+        Binding("s", "send", _("Send")),
         Binding("ctrl+k", "authorization_check", _("Check authorization"), show=False),
         *[Binding(str(n), f"show_tab('{tab}')", label, show=False) for n, (tab, label, _todo) in enumerate(TABS, 1)],
     ]
@@ -341,6 +342,14 @@ class ContactCardScreen(ContactActions, Screen[None]):
             self.action_show_tab("notes")
 
         self.app.push_screen(NoteEditorScreen(), written)
+
+    def action_send(self) -> None:
+        """Write an e-mail, SMS, WhatsApp or Viber message (or call) from a small menu."""
+        from .compose import open_send_menu
+
+        contact = self.contact
+        if contact is not None:
+            open_send_menu(self, contact)
 
     def action_documents(self) -> None:
         from .documents import DocumentsScreen

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Checkbox, Header, OptionList, Static
+from textual.widgets import Checkbox, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from tui_crm.domain import permissions as p
@@ -25,6 +25,15 @@ from tui_crm.domain.contact_persons import PERMISSIONS, permission_label
 from tui_crm.domain.portal import default_permissions
 from tui_crm.i18n import _, ngettext
 from tui_crm.store import StoreError
+from tui_crm.store.delivery import (
+    GATEWAY_PASSWORD_ENV,
+    GATEWAY_SETTING,
+    SECURITIES,
+    SMTP_PASSWORD_ENV,
+    SMTP_SETTING,
+    GatewaySettings,
+    SmtpSettings,
+)
 from tui_crm.store.permissions import SETTING as PERMISSION_GROUPS
 from tui_crm.store.settings import DEFAULT_PERMISSIONS, SettingsRepository
 
@@ -268,8 +277,56 @@ def _group_prompt(group: p.PermissionGroup) -> Content:
     return Content.assemble(group.shown(), (f" ({count})", "dim"))
 
 
+class SendingSection(SettingsSection):
+    """Where messages go out: the SMTP server and an HTTP SMS gateway. Passwords are never stored
+    here: they come from the environment or the system keyring."""
+
+    def heading(self) -> str:
+        return _("Sending messages")
+
+    def compose(self) -> ComposeResult:
+        smtp = SmtpSettings.from_value(self.settings.get(SMTP_SETTING))
+        gateway = GatewaySettings.from_value(self.settings.get(GATEWAY_SETTING))
+        yield Static(self.heading(), classes="section")
+        yield Static(_("Passwords are not kept in the database: set {smtp} / {gateway} or store them in the "
+                       "system keyring.").format(smtp=SMTP_PASSWORD_ENV, gateway=GATEWAY_PASSWORD_ENV),
+                     classes="hint", markup=False)
+        security = [(_("STARTTLS"), "starttls"), (_("SSL"), "ssl"), (_("none (local server)"), "none")]
+        fields = [
+            (_("SMTP server"), Input(smtp.host, id="smtp-host", compact=True)),
+            (_("Port"), Input(str(smtp.port), id="smtp-port", compact=True, type="integer")),
+            (_("Security"), Select(security, value=smtp.security if smtp.security in SECURITIES else "starttls",
+                                   allow_blank=False, id="smtp-security", compact=True)),
+            (_("SMTP user"), Input(smtp.user, id="smtp-user", compact=True)),
+            (_("Sender"), Input(smtp.sender, id="smtp-sender", compact=True, placeholder="biuro@firma.pl")),
+            (_("SMS gateway"), Input(gateway.url, id="gateway-url", compact=True,
+                                     placeholder="https://…/send?to={to}&text={text}")),
+            (_("Gateway user"), Input(gateway.user, id="gateway-user", compact=True)),
+        ]
+        for label, widget in fields:
+            with Horizontal(classes="form-line"):
+                yield Static(label, classes="label")
+                yield widget
+
+    def _text(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value.strip()
+
+    def values(self) -> dict[str, Any]:
+        port = self._text("smtp-port") or "587"
+        if not port.isdigit() or not 1 <= int(port) <= 65535:
+            raise ValueError(_("The SMTP port must be a number from 1 to 65535."))
+        url = self._text("gateway-url")
+        if url and "{to}" not in url:
+            raise ValueError(_("The SMS gateway address must contain {to} (and usually {text})."))
+        smtp = SmtpSettings(host=self._text("smtp-host"), port=int(port),
+                            security=str(self.query_one("#smtp-security", Select).value), user=self._text("smtp-user"),
+                            sender=self._text("smtp-sender"))
+        return {SMTP_SETTING: smtp.to_value(),
+                GATEWAY_SETTING: GatewaySettings(url=url, user=self._text("gateway-user")).to_value()}
+
+
 #: The sections, top to bottom.
-SECTIONS: list[type[SettingsSection]] = [DefaultPermissionsSection, PermissionGroupsSection]
+SECTIONS: list[type[SettingsSection]] = [DefaultPermissionsSection, PermissionGroupsSection, SendingSection]
 
 
 class SettingsScreen(Screen[None]):

@@ -28,13 +28,14 @@ from .field_changes import change_action_label
 from .virtual_table import Column
 
 __all__ = [
-    "ACTIVITY", "CHANGE", "NOTE", "SOURCES", "Timeline", "TimelineEntry", "TimelineSource", "activity_entries",
-    "change_entries", "note_entries", "timeline_entries",
+    "ACTIVITY", "CHANGE", "MESSAGE", "NOTE", "SOURCES", "Timeline", "TimelineEntry", "TimelineSource", "activity_entries",
+    "change_entries", "message_entries", "note_entries", "timeline_entries",
 ]
 
 ACTIVITY = "activity"
 NOTE = "note"  # ref: the note's position in the contact's notes
 CHANGE = "change"  # ref: the field-history entry
+MESSAGE = "message"  # ref: the outbox message
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,22 @@ def change_entries(app: Any, contact_id: int) -> list[TimelineEntry]:
     return entries
 
 
+def message_entries(app: Any, contact_id: int) -> list[TimelineEntry]:
+    """Messages written to the contact (e-mail, SMS, …): when sent, or when queued if not yet."""
+    from tui_crm.domain.messages import channel_label
+    from tui_crm.domain.outbox import FAILED, QUEUED, status_label
+
+    entries = []
+    for message in app.outbox.list(contact_id=contact_id):
+        text = message.subject or one_line(message.body)
+        entries.append(TimelineEntry(
+            at=message.sent_at or message.created_at, source=MESSAGE, ref=message.id, what=channel_label(message.channel),
+            summary=f"{message.to}: {text}", status=status_label(message.status), who=_shown(app, message.created_by),
+            tone="overdue" if message.status in (QUEUED, FAILED) else "completed",
+        ))
+    return entries
+
+
 def _shown(app: Any, login: str) -> str:
     return app.operators.shown(login) if login else ""
 
@@ -121,7 +138,7 @@ def _in_sentence(label: str) -> str:
 
 
 #: Where a contact's timeline comes from. Messages (e-mails, SMS) get a source of their own here.
-SOURCES: list[TimelineSource] = [activity_entries, note_entries, change_entries]
+SOURCES: list[TimelineSource] = [activity_entries, note_entries, change_entries, message_entries]
 
 
 def timeline_entries(app: Any, contact_id: int, sources: Sequence[TimelineSource] | None = None) -> list[TimelineEntry]:
@@ -183,5 +200,14 @@ class Timeline(TonedTable):
     @on(TonedTable.Selected)
     def _opened(self, event: TonedTable.Selected) -> None:
         event.stop()
-        if 0 <= event.key < len(self.entries):
-            self.post_message(self.Opened(self, self.entries[event.key]))
+        if not 0 <= event.key < len(self.entries):
+            return
+        entry = self.entries[event.key]
+        if entry.source == MESSAGE:  # shown here: the screens around need not know messages
+            from ..screens.outbox import MessageScreen
+
+            message = self.app.outbox.get(entry.ref) if entry.ref is not None else None
+            if message is not None:
+                self.app.push_screen(MessageScreen(message))
+            return
+        self.post_message(self.Opened(self, entry))

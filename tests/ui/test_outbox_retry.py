@@ -1,0 +1,117 @@
+"""The outbox (F3): filters, and r retrying a message the server refused, sent exactly once."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from textual.widgets import DataTable
+
+from tui_crm.store.outbox import OutboxRepository
+from tui_crm.store.settings import SettingsRepository
+from tui_crm.ui.screens.outbox import OutboxScreen
+
+
+class Collector:
+    def __init__(self) -> None:
+        self.envelopes = []
+        self.refuse = "550 Mailbox unavailable"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return self.refuse
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(db_path: Path, ui):
+    collector = Collector()
+    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    repo = ui.reopen(db_path)
+    SettingsRepository(repo.database).set("smtp", {"host": "127.0.0.1", "port": controller.port, "security": "none",
+                                                   "sender": "biuro@firma.pl"}, author="seed")
+    outbox = OutboxRepository(repo.database)
+    outbox.add(to="anna@firma.pl", subject="Oferta", body="Treść", kind="message", author="ola")
+    outbox.add(to="+48601234567", subject="", body="Hej", kind="message", author="jan", channel="sms")
+    try:
+        yield collector
+    finally:
+        controller.stop()
+
+
+def rows(app) -> list[list[str]]:
+    table = app.screen.query_one(DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def settle(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_r_retries_a_refused_message_until_it_is_sent_once(ui, make_app, db_path, smtp) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await settle(app, pilot)  # waiting messages are retried on start: the server refuses this one
+        await pilot.press("f3")
+        assert isinstance(app.screen, OutboxScreen)
+        assert [r[:3] for r in rows(app)] == [["queued", "SMS", "+48601234567"], ["failed", "E-mail", "anna@firma.pl"]]
+        await pilot.press("o")  # operator filter: "jan" first, then "ola"
+        await pilot.press("o")
+        assert [r[2] for r in rows(app)] == ["anna@firma.pl"]
+
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert rows(app)[0][0] == "failed"
+        assert any("550 Mailbox unavailable" in n for n in ui.notifications(app))
+        assert smtp.envelopes == []
+
+        smtp.refuse = ""
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert rows(app)[0][0] == "sent"
+        await pilot.press("r")  # sent already: nothing happens
+        await settle(app, pilot)
+        assert any("nothing to retry" in n for n in ui.notifications(app))
+
+        await pilot.press("o", "f", "f", "f", "f")  # operator: all; status: sent → failed
+        assert rows(app) == []
+        await pilot.press("c", "c")  # channel: sms
+        assert [r[2] for r in rows(app)] == [] and "channel: SMS" in "\n".join(ui.screen_lines(app))
+
+    assert len(smtp.envelopes) == 1
+    stored = {m.to: m for m in OutboxRepository(ui.reopen(db_path).database).list()}
+    assert (stored["anna@firma.pl"].status, stored["anna@firma.pl"].attempts) == ("sent", 3)  # start, r, r
+    assert stored["+48601234567"].status == "queued"  # no gateway: never tried
+
+
+async def test_retry_all_sends_every_waiting_email(ui, make_app, db_path, smtp) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await settle(app, pilot)  # refused on start
+        smtp.refuse = ""
+        await pilot.press("f3", "a")
+        await settle(app, pilot)
+        assert [r[0] for r in rows(app)] == ["queued", "sent"]
+    assert len(smtp.envelopes) == 1
+
+
+async def test_a_message_left_waiting_is_sent_when_the_app_starts(ui, make_app, db_path, smtp) -> None:
+    smtp.refuse = ""  # the server is back: the next start sends what an earlier session left queued
+    app = make_app(db_path)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await settle(app, pilot)
+    assert len(smtp.envelopes) == 1 and smtp.envelopes[0].rcpt_tos == ["anna@firma.pl"]
+    stored = {m.to: m for m in OutboxRepository(ui.reopen(db_path).database).list()}
+    assert stored["anna@firma.pl"].status == "sent"
