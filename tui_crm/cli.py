@@ -9,10 +9,14 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_path
 
 from tui_crm import __version__, i18n
+
+if TYPE_CHECKING:
+    from tui_crm.store import ContactRepository, Database
 
 DEMO_CONTACTS = 1000
 
@@ -49,7 +53,30 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--db", dest="demo_db", type=Path, help=_("file to create (default: demo.json in the data folder)"))
     demo.add_argument("--contacts", type=int, default=DEMO_CONTACTS, help=_("number of contacts (default: %(default)s)"))
     demo.add_argument("--seed", type=int, default=2026, help=_("random seed; the same seed gives the same data"))
+    add_exchange_commands(commands)
     return parser
+
+
+def add_exchange_commands(commands: argparse._SubParsersAction) -> None:
+    _ = i18n._
+    export = commands.add_parser("export", help=_("write contacts to a vCard or CSV file"))
+    export.add_argument("--db", dest="command_db", type=Path, help=_("database file"))
+    export.add_argument("--format", choices=("vcf", "csv"), help=_("file format (default: from the file name)"))
+    export.add_argument("--vcard-version", choices=("3.0", "4.0"), default="3.0", help=_("vCard version (default: %(default)s)"))
+    export.add_argument("--tag", help=_("only the contacts with this tag"))
+    export.add_argument("--basket", action="store_true", help=_("only the contacts in the basket of --user"))
+    export.add_argument("--user", dest="command_user", help=_("operator whose basket is exported (default: your login)"))
+    export.add_argument("-o", "--output", type=Path, required=True, help=_("file to write"))
+    imp = commands.add_parser("import", help=_("add contacts from a vCard or CSV file"))
+    imp.add_argument("--db", dest="command_db", type=Path, help=_("database file"))
+    imp.add_argument("file", type=Path, help=_("the .vcf or .csv file"))
+    imp.add_argument("--format", choices=("vcf", "csv"), help=_("file format (default: from the file name)"))
+    imp.add_argument("--dry-run", action="store_true", help=_("show what would be imported, write nothing"))
+    imp.add_argument("--duplicates", choices=("skip", "add"), default="skip",
+                     help=_("likely duplicates: skip them (default) or add them anyway"))
+    imp.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
+                     help=_("CSV: read COLUMN into FIELD (repeatable; FIELD empty to ignore the column)"))
+    imp.add_argument("--user", dest="command_user", help=_("operator recorded as the author (default: your login)"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "demo":
             return create_demo(args.demo_db or default_data_dir() / "demo.json", args.contacts, args.seed)
+        if args.command in ("export", "import"):
+            return run_exchange(args)
         return run_app(args)
     except KeyboardInterrupt:
         return 130
@@ -128,3 +157,74 @@ def run_app(args: argparse.Namespace) -> int:
         return 1
     app.run()
     return app.return_code or 0
+
+
+def run_exchange(args: argparse.Namespace) -> int:
+    """``export`` / ``import``: one clear line on stderr for any problem, never a traceback."""
+    from tui_crm.store import ContactRepository, Database, StoreError
+    from tui_crm.store.exchange import (
+        FORMATS,
+        export_contacts,
+        import_file,
+        report_lines,
+        summary,
+    )
+
+    _ = i18n._
+    path: Path = args.command_db or args.db or default_data_dir() / "crm.json"
+    user = args.command_user or args.user
+    if not path.exists():
+        print(_("No database at {path}.").format(path=path), file=sys.stderr)
+        return 1
+    try:
+        database = Database(path, read_only=args.command == "export")
+        contacts = ContactRepository(database)
+        if args.command == "export":
+            fmt = args.format or args.output.suffix.lower().lstrip(".").replace("vcard", "vcf")
+            if fmt not in FORMATS:
+                print(_("Say --format vcf or --format csv."), file=sys.stderr)
+                return 2
+            ids = _export_ids(database, contacts, args.tag, user if args.basket else None)
+            count = export_contacts(contacts, ids, args.output, fmt, vcard_version=args.vcard_version)
+            print(_("Exported {n} contacts to {path}.").format(n=count, path=args.output))
+            return 0
+        mapping = None
+        if args.map:
+            from tui_crm.domain.csv_exchange import guess_mapping, read_header
+            from tui_crm.store.exchange import read_text
+
+            mapping = guess_mapping(read_header(read_text(args.file)))
+            for item in args.map:
+                column, sep, field = item.partition("=")
+                if not sep:
+                    print(_("--map needs COLUMN=FIELD, got {value}.").format(value=item), file=sys.stderr)
+                    return 2
+                mapping[column] = field
+        result = import_file(contacts, args.file, author=user, dry_run=args.dry_run, mapping=mapping,
+                             fmt=args.format, on_duplicate=args.duplicates)
+    except StoreError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(_("Cannot use {path}: {reason}").format(path=error.filename or path, reason=error.strerror or error),
+              file=sys.stderr)
+        return 1
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    for line in report_lines(result):
+        print(line)
+    print(summary(result))
+    return 0
+
+
+def _export_ids(database: Database, contacts: ContactRepository, tag: str | None, basket_of: str | None) -> list[int]:
+    from tui_crm.store import ContactQuery
+
+    ids = contacts.find(ContactQuery(tag=tag or None))
+    if basket_of is not None:
+        from tui_crm.store.baskets import BasketRepository
+
+        basket = BasketRepository(database).ids(basket_of)
+        ids = [i for i in ids if i in basket]
+    return ids

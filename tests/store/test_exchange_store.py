@@ -1,0 +1,125 @@
+"""Export to a file and import into a database: one batch, duplicates skipped, failures reported."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_person
+from tui_crm.demo import generate_contacts
+from tui_crm.domain.contact import Phone
+from tui_crm.store import ContactQuery, ContactRepository, Database, create_database
+from tui_crm.store import history as h
+from tui_crm.store.exchange import (
+    ADD_DUPLICATES,
+    export_contacts,
+    import_file,
+)
+
+BOOKKEEPING = ("version", "created_at", "created_by", "updated_at", "updated_by")
+
+
+def open_repo(path) -> ContactRepository:
+    return ContactRepository(Database(path))
+
+
+def comparable(doc: dict) -> dict:
+    doc = dict(doc)
+    for key in BOOKKEEPING:
+        doc.pop(key, None)
+    return doc
+
+
+@pytest.fixture
+def filled(tmp_path):
+    path = tmp_path / "full.json"
+    create_database(path, {"contacts": generate_contacts(150, seed=7)})
+    return open_repo(path)
+
+
+@pytest.mark.parametrize(("fmt", "version"), [("vcf", "3.0"), ("vcf", "4.0"), ("csv", "3.0")])
+def test_export_then_import_into_an_empty_database_gives_the_same_contacts(tmp_path, filled, fmt, version):
+    out = tmp_path / f"all.{fmt}"
+    ids = sorted(filled.find(ContactQuery()))
+    assert export_contacts(filled, ids, out, fmt, vcard_version=version) == 150
+    empty = tmp_path / "empty.json"
+    create_database(empty, {})
+    result = import_file(open_repo(empty), out, author="anna", on_duplicate=ADD_DUPLICATES)
+    assert (len(result.imported), result.skipped, result.failed) == (150, [], [])
+    fresh = open_repo(empty)  # read the file again
+    got = [comparable(fresh.doc(i)) for i in sorted(fresh.find(ContactQuery()))]
+    want = [comparable(filled.doc(i)) for i in ids]
+    if fmt == "csv":  # CSV carries no phone flags/notes, e-mail consents nor note authors
+        for doc in got + want:
+            for phone in doc.get("phones", []):
+                for key in ("note", "whatsapp", "viber", "sms"):
+                    phone.pop(key, None)
+            for email in doc.get("emails", []):
+                email.pop("consent", None)
+            doc["notes"] = [n["text"] for n in doc.get("notes", [])]
+    assert got == want
+    entries = fresh.history.of("contact", result.imported[0].contact_id)
+    assert [(e.action, e.author) for e in entries] == [(h.CREATED, "anna")]
+
+
+def test_duplicates_are_skipped_with_the_reason_and_failures_keep_their_line(tmp_path):
+    path = tmp_path / "db.json"
+    create_database(path, {})
+    repo = open_repo(path)
+    existing = repo.save(make_person("Anna", "Nowak", phones=[Phone("601234567")]), author="piotr")
+    file = tmp_path / "in.csv"
+    file.write_text("first_name,last_name,phones,emails\n"
+                    "Anna,Nowak,mobile: 601 234 567,\n"        # same phone as in the database
+                    "Jan,Kos,,jan@kos.pl\n"
+                    "Janek,Kos,,JAN@kos.pl\n"                  # same e-mail as the row before
+                    "Ewa,Lis,mobile: 12,\n"                    # invalid phone
+                    "Ola,Wrona,,ola@wrona.pl\n", encoding="utf-8")
+    result = import_file(repo, file, author="anna")
+    assert [o.line for o in result.imported] == [3, 6]
+    assert [(o.line, o.duplicate_of) for o in result.skipped] == [(2, (existing.id,)), (4, (0,))]
+    assert "Anna Nowak" in result.skipped[0].reason
+    assert [(o.line, o.name) for o in result.failed] == [(5, "Ewa Lis")]
+    assert "phones.0.number" in result.failed[0].reason
+    names = sorted(open_repo(path).get(i).display_name for i in open_repo(path).find(ContactQuery()))
+    assert names == ["Anna Nowak", "Jan Kos", "Ola Wrona"]
+
+
+def test_dry_run_writes_nothing(tmp_path, filled):
+    out = tmp_path / "x.vcf"
+    export_contacts(filled, filled.find(ContactQuery())[:5], out, "vcf")
+    empty = tmp_path / "empty.json"
+    create_database(empty, {})
+    result = import_file(open_repo(empty), out, author="anna", dry_run=True)
+    assert len(result.imported) == 5
+    assert open_repo(empty).count() == 0
+
+
+def test_an_import_is_one_batch_nothing_is_half_written(tmp_path, filled, monkeypatch):
+    out = tmp_path / "x.vcf"
+    export_contacts(filled, filled.find(ContactQuery())[:20], out, "vcf")
+    empty = tmp_path / "empty.json"
+    create_database(empty, {})
+    repo = open_repo(empty)
+    calls = 0
+    original = repo.history.record
+
+    def failing_record(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        if calls == 10:
+            raise OSError("disk full")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(repo.history, "record", failing_record)
+    with pytest.raises(OSError):
+        import_file(repo, out, author="anna", on_duplicate=ADD_DUPLICATES)
+    assert open_repo(empty).count() == 0
+
+
+def test_a_failed_export_leaves_no_file_and_trashed_contacts_are_left_out(tmp_path, filled):
+    first = filled.find(ContactQuery())[0]
+    filled.delete(first, author="anna")
+    out = tmp_path / "x.csv"
+    assert export_contacts(filled, [first, *filled.find(ContactQuery())[:3]], out, "csv") == 3
+    with pytest.raises(OSError):
+        export_contacts(filled, [first], tmp_path / "missing" / "x.csv", "csv")
+    assert not list((tmp_path).glob(".*.tmp"))

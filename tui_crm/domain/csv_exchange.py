@@ -1,0 +1,215 @@
+"""CSV <-> Contact: one contact a row, a header row naming the columns.
+
+Our own columns (``COLUMNS``) carry lists in one cell: phones as ``"mobile: +48601234567;
+work: +48221234567"``, e-mails and tags separated by ``"; "``, notes by a line ``"--"``. A file
+from another program is read through a mapping: its header -> one of ``FIELDS`` (or ignored);
+``guess_mapping`` proposes one from the usual header names.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tui_crm.domain.contact import (
+    Address,
+    Contact,
+    ContactKind,
+    Email,
+    Note,
+    Phone,
+)
+from tui_crm.i18n import _
+
+LIST_SEPARATOR = "; "
+NOTE_SEPARATOR = "\n--\n"
+CONSENT_COLUMNS = ("consent_email", "consent_sms", "consent_phone")
+ADDRESS_PARTS = ("street", "postal_code", "city", "country")
+COLUMNS = ("kind", "first_name", "last_name", "position", "name", "nip", "regon", "supplier", "phones", "emails",
+           *ADDRESS_PARTS, "tags", "notes", "account_manager", "source", "discount", *CONSENT_COLUMNS)
+#: what a column of any file can be mapped to ("" = ignored)
+FIELDS = (*COLUMNS, "full_name", "phone_mobile", "phone_work", "phone_home", "email",
+          *(f"{part}_2" for part in ADDRESS_PARTS))
+IGNORE = ""
+_NUMBERED_ADDRESS = re.compile(r"(street|postal_code|city|country)_([2-9]|[1-9][0-9])")
+
+_ALIASES = {
+    "first name": "first_name", "given name": "first_name", "imię": "first_name", "imie": "first_name",
+    "last name": "last_name", "family name": "last_name", "surname": "last_name", "nazwisko": "last_name",
+    "name": "full_name", "full name": "full_name", "display name": "full_name",
+    "company": "name", "organization": "name", "organisation": "name", "organization name": "name",
+    "organization 1 - name": "name", "firma": "name",
+    "job title": "position", "title": "position", "organization 1 - title": "position", "stanowisko": "position",
+    "e-mail": "email", "email": "email", "e-mail address": "email", "email address": "email",
+    "primary email": "email", "e-mail 1 - value": "email", "mail": "email",
+    "phone": "phone_mobile", "mobile": "phone_mobile", "mobile phone": "phone_mobile", "cell phone": "phone_mobile",
+    "telefon": "phone_mobile", "phone 1 - value": "phone_mobile", "business phone": "phone_work",
+    "work phone": "phone_work", "home phone": "phone_home", "notes": "notes", "note": "notes",
+    "categories": "tags", "labels": "tags", "group membership": "tags", "city": "city", "miasto": "city",
+    "zip": "postal_code", "postal code": "postal_code", "kod pocztowy": "postal_code", "country": "country",
+    "street": "street", "ulica": "street", "business street": "street", "business city": "city",
+    "business postal code": "postal_code", "business country/region": "country", "nip": "nip", "vat id": "nip",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRow:
+    line: int  # line of the file where the row starts (the header is line 1)
+    contact: Contact | None
+    error: str = ""
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def header(address_count: int = 1) -> list[str]:
+    columns = list(COLUMNS)
+    at = columns.index("country") + 1
+    for n in range(2, address_count + 1):
+        columns[at:at] = [f"{part}_{n}" for part in ADDRESS_PARTS]
+        at += len(ADDRESS_PARTS)
+    return columns
+
+
+def contact_row(doc: dict[str, Any], address_count: int = 1) -> list[str]:
+    person = doc.get("kind", "person") != ContactKind.ORGANIZATION
+    consents = doc.get("consents", {})
+    addresses = doc.get("addresses", [])
+    row = [
+        "person" if person else "organization", doc.get("first_name", ""), doc.get("last_name", ""),
+        doc.get("position", ""), doc.get("name", ""), doc.get("nip", ""), doc.get("regon", ""),
+        "yes" if doc.get("supplier") else "",
+        LIST_SEPARATOR.join(f"{p.get('type', 'mobile')}: {p['number']}" for p in doc.get("phones", [])),
+        LIST_SEPARATOR.join(e["address"] for e in doc.get("emails", [])),
+    ]
+    for n in range(address_count):
+        address = addresses[n] if n < len(addresses) else {}
+        row.extend(address.get(part, "") for part in ADDRESS_PARTS)
+    row += [
+        LIST_SEPARATOR.join(doc.get("tags", [])), NOTE_SEPARATOR.join(n.get("text", "") for n in doc.get("notes", [])),
+        doc.get("account_manager", ""), doc.get("source", ""),
+        _number(doc.get("discount", 0)), *(consents.get(c.removeprefix("consent_")) or "" for c in CONSENT_COLUMNS),
+    ]
+    return row
+
+
+def _number(value: float) -> str:
+    return "" if not value else (str(int(value)) if float(value).is_integer() else str(value))
+
+
+def write_csv(docs: Iterable[dict[str, Any]], out: io.TextIOBase, address_count: int = 1) -> Iterator[int]:
+    """Write the rows; yields after each one (for a progress bar)."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header(address_count))
+    for n, doc in enumerate(docs, 1):
+        writer.writerow(contact_row(doc, address_count))
+        yield n
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def read_header(text: str) -> list[str]:
+    return next(csv.reader(io.StringIO(text)), [])
+
+
+def guess_mapping(columns: list[str], remembered: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Header -> field, from what the user chose before, our own names, then the usual names."""
+    mapping = {}
+    for column in columns:
+        key = column.strip()
+        if remembered and key in remembered and (remembered[key] in (*FIELDS, IGNORE)
+                                                 or _NUMBERED_ADDRESS.fullmatch(remembered[key])):
+            mapping[column] = remembered[key]
+        elif key in FIELDS or _NUMBERED_ADDRESS.fullmatch(key):
+            mapping[column] = key
+        else:
+            mapping[column] = _ALIASES.get(key.casefold(), IGNORE)
+    return mapping
+
+
+def parse_csv(text: str, mapping: Mapping[str, str] | None = None) -> Iterator[ParsedRow]:
+    reader = csv.reader(io.StringIO(text))
+    try:
+        columns = next(reader)
+    except (StopIteration, csv.Error):
+        return
+    mapping = dict(mapping) if mapping is not None else guess_mapping(columns)
+    targets = [mapping.get(column, IGNORE) for column in columns]
+    line = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield ParsedRow(line, None, _("Not a readable CSV row: {reason}").format(reason=exc))
+            return  # the csv reader cannot resume after a broken quote
+        if any(cell.strip() for cell in row):
+            if len(row) > len(columns):
+                yield ParsedRow(line, None, _("The row has {n} cells, the header {m}.").format(
+                    n=len(row), m=len(columns)))
+            else:
+                try:
+                    yield ParsedRow(line, row_to_contact(dict(zip(targets, row, strict=False))))
+                except ValueError as exc:
+                    yield ParsedRow(line, None, str(exc))
+        line = reader.line_num + 1
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+def row_to_contact(cells: Mapping[str, str]) -> Contact:
+    get = lambda key: (cells.get(key) or "").strip()
+    contact = Contact()
+    kind = get("kind").casefold()
+    if kind in ("organization", "organisation", "org", "company", "firma", "organizacja"):
+        contact.kind = ContactKind.ORGANIZATION
+    elif kind in ("", "person", "osoba"):
+        if not (get("first_name") or get("last_name") or get("full_name")) and get("name"):
+            contact.kind = ContactKind.ORGANIZATION
+    else:
+        raise ValueError(_("Unknown kind {kind!r}: use person or organization.").format(kind=get("kind")))
+    contact.first_name, contact.last_name, contact.position = get("first_name"), get("last_name"), get("position")
+    if get("full_name") and not (contact.first_name or contact.last_name):
+        first, _sep, last = get("full_name").rpartition(" ")
+        contact.first_name, contact.last_name = (first, last) if first else (last, "")
+    contact.name, contact.nip, contact.regon = get("name"), get("nip"), get("regon")
+    contact.supplier = get("supplier").casefold() in ("yes", "true", "1", "tak", "x")
+    for item in _split(get("phones")):
+        kind_text, colon, number = item.rpartition(":")
+        contact.phones.append(Phone(number.strip(), kind_text.strip() if colon else "mobile"))
+    for phone_type in ("mobile", "work", "home"):
+        for number in _split(get(f"phone_{phone_type}")):
+            contact.phones.append(Phone(number, phone_type))
+    contact.emails = [Email(address) for address in _split(get("emails")) + _split(get("email"))]
+    numbered = sorted({int(key.rsplit("_", 1)[1]) for key in cells if _NUMBERED_ADDRESS.fullmatch(key)})
+    for suffix in ("", *(f"_{n}" for n in numbered)):
+        address = Address(*(get(part + suffix) for part in ADDRESS_PARTS))
+        if not address.is_empty():
+            address.country = address.country.upper() if len(address.country) == 2 else address.country
+            contact.addresses.append(address)
+    contact.tags = _split(get("tags"))
+    notes = get("notes")
+    contact.notes = [Note(text.strip()) for text in notes.split(NOTE_SEPARATOR) if text.strip()]
+    contact.account_manager, contact.source = get("account_manager"), get("source")
+    if get("discount"):
+        try:
+            contact.discount = float(get("discount").replace(",", "."))
+        except ValueError:
+            raise ValueError(_("The discount is not a number: {value}").format(value=get("discount"))) from None
+    contact.consents = {c.removeprefix("consent_"): get(c) for c in CONSENT_COLUMNS if get(c)}
+    return contact
+
+
+def describe(contact: Contact) -> str:
+    """The name to report a record by (without ``to_doc``: it is slow, and runs per record)."""
+    if contact.kind == ContactKind.ORGANIZATION:
+        return contact.name or _("(no name)")
+    return " ".join(p for p in (contact.first_name, contact.last_name) if p) or _("(no name)")

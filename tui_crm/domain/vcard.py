@@ -1,0 +1,299 @@
+"""vCard (3.0 and 4.0) <-> Contact: writing is plain string work (fast: 100,000 cards in a
+second or two); reading goes through vobject, one card at a time, so a malformed card is
+reported with its line and the others still read.
+
+What vCard has no property for (NIP, consents, phone flags, note authors …) travels in one
+``X-TUI-CRM`` property holding JSON; other programs ignore it, and a file from another program
+simply has none.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from tui_crm.domain.contact import (
+    Address,
+    Contact,
+    ContactKind,
+    Email,
+    Note,
+    Phone,
+    compact_doc,
+    display_name,
+)
+from tui_crm.i18n import _
+
+VERSIONS = ("3.0", "4.0")
+EXTRA = "X-TUI-CRM"
+
+#: vCard TEL types <-> our standard phone types
+_TYPE_OF_VCARD = {"cell": "mobile", "mobile": "mobile", "work": "work", "home": "home"}
+_VCARD_OF_TYPE = {"mobile": "CELL", "work": "WORK", "home": "HOME"}
+#: TYPE values that say nothing about which phone it is
+_NEUTRAL_TYPES = {"voice", "pref", "internet", "x400", "msg", "text", "other", "main"}
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCard:
+    """One card read from a file: the contact, or why it could not be read."""
+
+    line: int  # where the card starts (1-based)
+    contact: Contact | None
+    error: str = ""
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def escape_text(value: str) -> str:
+    return (value.replace("\\", "\\\\").replace("\r\n", "\n").replace("\n", "\\n")
+            .replace(",", "\\,").replace(";", "\\;"))
+
+
+def _param(value: str) -> str:
+    value = value.replace('"', "'").replace("\n", " ")
+    return f'"{value}"' if any(c in value for c in ';:,') else value
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets folded (RFC 6350 3.2), never inside a UTF-8 sequence."""
+    if len(line) <= 75 and line.isascii() or len(line.encode()) <= 75:
+        return line
+    parts, current, size = [], [], 0
+    for char in line:
+        width = len(char.encode())
+        if size + width > (75 if not parts else 74):
+            parts.append("".join(current))
+            current, size = [], 0
+        current.append(char)
+        size += width
+    parts.append("".join(current))
+    return "\r\n ".join(parts)
+
+
+def contact_to_vcard(doc: dict[str, Any] | Contact, version: str = "3.0", uid: str = "") -> str:
+    """One card (CRLF line ends), from a stored document or a Contact."""
+    if isinstance(doc, Contact):
+        doc = doc.to_doc()
+    v4 = version == "4.0"
+    organization = doc.get("kind") == ContactKind.ORGANIZATION
+    lines = ["BEGIN:VCARD", f"VERSION:{version}", f"UID:{uid or uuid.uuid4()}"]
+    name = display_name(doc)
+    lines.append("FN:" + escape_text(name))
+    if organization:
+        lines.append("N:" + escape_text(name) + ";;;;")
+        lines.append("ORG:" + escape_text(name))
+        lines.append("KIND:org" if v4 else "X-ADDRESSBOOKSERVER-KIND:org")
+    else:
+        lines.append(f"N:{escape_text(doc.get('last_name', ''))};{escape_text(doc.get('first_name', ''))};;;")
+        if doc.get("position"):
+            lines.append("TITLE:" + escape_text(doc["position"]))
+    extra: dict[str, Any] = {key: doc.get(key) for key in (
+        "nip", "regon", "supplier", "account_manager", "source", "consents", "discount")}
+    phones = doc.get("phones", [])
+    for phone in phones:
+        kind = _VCARD_OF_TYPE.get(phone.get("type", "mobile")) or _param(phone.get("type", ""))
+        if v4:
+            lines.append(f"TEL;VALUE=uri;TYPE={kind.lower()}:tel:{phone['number']}")
+        else:
+            lines.append(f"TEL;TYPE={kind}:{phone['number']}")
+    extra["phones"] = [{k: p.get(k) for k in ("note", "whatsapp", "viber", "sms")} for p in phones]
+    emails = doc.get("emails", [])
+    for email in emails:
+        lines.append(("EMAIL:" if v4 else "EMAIL;TYPE=INTERNET:") + escape_text(email["address"]))
+    extra["emails"] = [bool(e.get("consent")) for e in emails]
+    for address in doc.get("addresses", []):
+        parts = ("", "", address.get("street", ""), address.get("city", ""), "", address.get("postal_code", ""),
+                 address.get("country", ""))
+        lines.append("ADR:" + ";".join(escape_text(p) for p in parts))
+    notes = doc.get("notes", [])
+    for note in notes:
+        lines.append("NOTE:" + escape_text(note.get("text", "")))
+    extra["notes"] = [{"author": n.get("author", ""), "at": n.get("at", "")} for n in notes]
+    if doc.get("tags"):
+        lines.append("CATEGORIES:" + ",".join(escape_text(t) for t in doc["tags"]))
+    extra = compact_doc(extra)
+    extra["kind"] = str(doc.get("kind", ContactKind.PERSON))
+    lines.append(f"{EXTRA}:" + escape_text(json.dumps(extra, ensure_ascii=False, separators=(",", ":"))))
+    lines.append("END:VCARD")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def contacts_to_vcards(items: Iterable[tuple[int, dict[str, Any]]], version: str = "3.0") -> Iterator[str]:
+    for contact_id, doc in items:
+        yield contact_to_vcard(doc, version, uid=f"tui-crm-{contact_id}")
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+_BEGIN = re.compile(r"^\s*BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
+_END = re.compile(r"^\s*END\s*:\s*VCARD\s*$", re.IGNORECASE)
+
+
+def split_cards(text: str) -> Iterator[tuple[int, str | None, str]]:
+    """(first line, card text or None, error) for each card; text outside cards is an error."""
+    start = 0
+    card: list[str] | None = None
+    stray = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if card is None:
+            if _BEGIN.match(line):
+                start, card = number, [line]
+            elif line.strip() and not stray:
+                stray = number
+                yield number, None, _("Text outside a card (BEGIN:VCARD missing).")
+            continue
+        if _BEGIN.match(line):  # the previous card never ended
+            yield start, None, _("The card has no END:VCARD.")
+            start, card = number, [line]
+            continue
+        card.append(line)
+        if _END.match(line):
+            yield start, "\r\n".join(card) + "\r\n", ""
+            card, stray = None, 0
+    if card is not None:
+        yield start, None, _("The card has no END:VCARD.")
+
+
+def parse_vcards(text: str, default_region: str = "PL") -> Iterator[ParsedCard]:
+    import vobject  # only when reading: its import takes a while
+
+    for line, card_text, error in split_cards(text):
+        if card_text is None:
+            yield ParsedCard(line, None, error)
+            continue
+        try:
+            component = vobject.readOne(card_text, allowQP=True)
+            contact = component_to_contact(component)
+        except Exception as exc:  # noqa: BLE001 - vobject raises many kinds; each card stands alone
+            at = line + _bad_line_offset(card_text)
+            yield ParsedCard(at, None, _("Not a readable vCard: {reason}").format(reason=_short(exc)))
+            continue
+        yield ParsedCard(line, contact)
+
+
+def _bad_line_offset(card_text: str) -> int:
+    """Offset of the first line that is no "NAME:value" line (vobject's own count is unreliable)."""
+    for offset, text in enumerate(card_text.split("\r\n")):
+        if text and not text[0] in " \t" and ":" not in text:
+            return offset
+    return 0
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:120] if text else type(exc).__name__
+
+
+def _values(component: Any, name: str) -> list[Any]:
+    return list(component.contents.get(name, []))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value or "").strip()
+
+
+def _types(prop: Any) -> list[str]:
+    found: list[str] = []
+    for key, values in prop.params.items():
+        if key.upper() == "TYPE":
+            for value in values:
+                found.extend(v.strip().lower() for v in value.split(",") if v.strip())
+    found.extend(value.lower() for value in getattr(prop, "singletonparams", []))  # vCard 2.1: TEL;CELL:…
+    return found
+
+
+def _phone_type(prop: Any) -> str:
+    types = _types(prop)
+    for wanted in ("cell", "mobile", "work", "home"):
+        if wanted in types:
+            return _TYPE_OF_VCARD[wanted]
+    others = [t for t in types if t not in _NEUTRAL_TYPES and not t.startswith("x-") and t != "uri"]
+    return others[0] if others else "mobile"
+
+
+def _country(value: str) -> str:
+    value = value.strip()
+    if len(value) == 2 and value.isalpha():
+        return value.upper()
+    if not value:
+        return ""
+    from babel import Locale
+
+    folded = value.casefold()
+    for language in ("en", "pl", "de"):
+        for code, name in Locale.parse(language).territories.items():
+            if name.casefold() == folded and len(code) == 2:
+                return code
+    return value
+
+
+def component_to_contact(card: Any) -> Contact:
+    extra: dict[str, Any] = {}
+    for prop in _values(card, EXTRA.lower()):
+        try:
+            extra = json.loads(prop.value)
+        except (ValueError, TypeError):
+            extra = {}
+    organization_name = ""
+    for prop in _values(card, "org"):
+        value = prop.value
+        parts = value if isinstance(value, list) else [value]
+        organization_name = _text(parts[0] if parts else "")
+    kinds = [_text(p.value).lower() for p in _values(card, "kind") + _values(card, "x-addressbookserver-kind")]
+    contact = Contact()
+    family = given = ""
+    for prop in _values(card, "n"):
+        family, given = _text(prop.value.family), _text(prop.value.given)
+    full_name = next((_text(p.value) for p in _values(card, "fn")), "")
+    if extra.get("kind") == "organization" or "org" in kinds or "organization" in kinds or (
+            organization_name and not given and (not family or family == organization_name)):
+        contact.kind = ContactKind.ORGANIZATION
+        contact.name = organization_name or full_name or family
+    else:
+        contact.first_name, contact.last_name = given, family
+        if not (given or family) and full_name:
+            contact.first_name, _sep, contact.last_name = full_name.rpartition(" ")
+            if not contact.first_name:
+                contact.first_name, contact.last_name = contact.last_name, ""
+        contact.position = next((_text(p.value) for p in _values(card, "title") + _values(card, "role")), "")
+    phone_extras = extra.get("phones", [])
+    for i, prop in enumerate(_values(card, "tel")):
+        number = _text(prop.value)
+        if number.lower().startswith("tel:"):
+            number = number[4:]
+        more = phone_extras[i] if i < len(phone_extras) else {}
+        contact.phones.append(Phone(number, _phone_type(prop), more.get("note", "") or "",
+                                    bool(more.get("whatsapp")), bool(more.get("viber")), bool(more.get("sms"))))
+    consents = extra.get("emails", [])
+    for i, prop in enumerate(_values(card, "email")):
+        contact.emails.append(Email(_text(prop.value), bool(consents[i]) if i < len(consents) else False))
+    for prop in _values(card, "adr"):
+        adr = prop.value
+        street = ", ".join(p for p in (_text(adr.box), _text(adr.extended), _text(adr.street)) if p)
+        contact.addresses.append(Address(street, _text(adr.code), _text(adr.city), _country(_text(adr.country))))
+    note_extras = extra.get("notes", [])
+    for i, prop in enumerate(_values(card, "note")):
+        more = note_extras[i] if i < len(note_extras) else {}
+        text = str(prop.value or "").strip()
+        if text:
+            contact.notes.append(Note(text, more.get("author", "") or "", more.get("at", "") or ""))
+    for prop in _values(card, "categories"):
+        value = prop.value
+        contact.tags.extend(_text(v) for v in (value if isinstance(value, list) else [value]))
+    for key in ("nip", "regon", "account_manager", "source"):
+        if isinstance(extra.get(key), str):
+            setattr(contact, key, extra[key])
+    contact.supplier = bool(extra.get("supplier"))
+    if isinstance(extra.get("consents"), dict):
+        contact.consents = dict(extra["consents"])
+    if isinstance(extra.get("discount"), int | float):
+        contact.discount = float(extra["discount"])
+    return contact
