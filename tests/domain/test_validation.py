@@ -533,3 +533,12 @@ def test_validated_contact_is_a_fixed_point(contact):
         if not result.errors_for(f"phones.{row}.number"):
             assert normalize_phone(phone.number) == phone.number
             assert phone.number.startswith("+48")
+
+
+@given(contacts())
+def test_the_fast_plain_conversion_equals_asdict(contact) -> None:
+    from dataclasses import asdict
+
+    from tui_crm.domain.contact import plain
+
+    assert plain(contact) == asdict(contact)

@@ -6,7 +6,7 @@ documents (``to_doc`` / ``from_doc``), so the file stays readable by TinyDB and 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -141,7 +141,7 @@ class Contact:
 
     def to_doc(self) -> dict[str, Any]:
         """The stored form: empty values (the defaults) are left out to keep 100k records small."""
-        doc = compact_doc(asdict(self))
+        doc = compact_doc(plain(self))
         doc["kind"] = str(self.kind)
         doc.pop("id", None)
         return doc
@@ -167,6 +167,28 @@ def display_name(doc: dict[str, Any]) -> str:
     if doc.get("kind") == ContactKind.ORGANIZATION:
         return doc.get("name", "")
     return " ".join(p for p in (doc.get("first_name", ""), doc.get("last_name", "")) if p)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def plain(value: Any) -> Any:
+    """``dataclasses.asdict`` for our records, about twice as fast: no deep copies of strings and
+    numbers, field names looked up once per class (an import of 100k contacts calls this twice
+    per contact)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    names = _FIELD_NAMES.get(kind)
+    if names is None and is_dataclass(value):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
+    if kind is list or kind is tuple:
+        return [plain(item) for item in value]
+    if kind is dict:
+        return {key: plain(item) for key, item in value.items()}
+    return value  # enums and other immutable values
 
 
 def compact_doc(doc: dict[str, Any]) -> dict[str, Any]:
