@@ -90,3 +90,4 @@ def test_chat_and_call_links_open_the_phone_app_with_the_text() -> None:
     assert chat_link("sms", "+48601234567", "Hej") == "sms:+48601234567?body=Hej"
     assert chat_link("viber", "+48601234567", "Hej") == "viber://chat?number=%2B48601234567"
     assert call_link("+48 601 234 567") == "tel:+48601234567"
+

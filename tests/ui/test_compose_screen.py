@@ -132,3 +132,12 @@ async def test_a_phone_channel_without_its_flag_is_refused_and_without_a_gateway
         assert isinstance(app.screen, QrScreen) and app.screen.link == "tel:+48601234567"
     [stored] = OutboxRepository(ui.reopen(sample_db).database).list()
     assert (stored.status, stored.channel, stored.body) == ("by_phone", "whatsapp", "Cześć")
+
+
+def test_a_typical_chat_code_fits_an_80x24_terminal_with_its_title_and_footer() -> None:
+    from tui_crm.domain.messages import chat_link
+    from tui_crm.ui.widgets.qr import qr_lines
+
+    link = chat_link("whatsapp", "+48660744869", "Dzień dobry, zapraszam na spotkanie w czwartek o 10:00.")
+    lines = qr_lines(link)
+    assert len(lines) <= 22 and all(len(line) <= 78 for line in lines)
