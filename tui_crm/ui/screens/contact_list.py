@@ -342,6 +342,8 @@ class ContactListScreen(ContactActions, Screen[None]):
             ("merge", _("Merge…"), "m"),
             ("delete", _("Move to the trash…"), "d"),
             ("clear", _("Clear the basket"), "c"),
+            ("export", _("Export…"), "x"),
+            ("import", _("Import…"), "i"),
         ]
         title = ngettext("Actions: {n} contact in the basket", "Actions: {n} contacts in the basket", count).format(
             n=format_number(count))
@@ -360,6 +362,17 @@ class ContactListScreen(ContactActions, Screen[None]):
             return None
         query = ContactQuery(sort=self.contact_query.sort, descending=self.contact_query.descending)
         return [i for i in self.app.contacts.find(query) if i in basket]
+
+    def _basket_export(self) -> None:
+        from .exchange import ExportScreen
+
+        shown = list(self.query_one(VirtualTable).row_keys)
+        self.app.push_screen(ExportScreen(shown, basket_shown=self.basket_only))
+
+    def _basket_import(self) -> None:
+        from .exchange import ImportScreen
+
+        self.app.push_screen(ImportScreen())
 
     def _basket_basket(self) -> None:
         self.action_basket_only()
