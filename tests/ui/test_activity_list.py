@@ -105,6 +105,13 @@ async def test_all_activities_from_the_start(ui, db_path, seeded, make_app):
         assert len(shown(app)) == 4
 
 
+async def test_an_operator_without_activities_starts_with_everyones(ui, db_path, seeded, make_app):
+    app = make_app(db_path, user="nowy")
+    async with app.run_test(size=ui.SIZE) as pilot:
+        screen = await open_list(pilot)
+        assert screen.title == "All activities" and len(shown(app)) == 4
+
+
 async def test_filter_by_type_and_status_overdue_highlighted(ui, db_path, seeded, make_app):
     app = make_app(db_path)
     async with app.run_test(size=ui.SIZE) as pilot:

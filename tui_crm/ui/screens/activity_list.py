@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Header
 
 from tui_crm.i18n import _
+from tui_crm.store.activities import ActivityQuery
 
 from ..widgets.activity_panel import ActivityPanel
 from ..widgets.activity_table import ActivityTable
@@ -31,7 +32,9 @@ class ActivityListScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield ActivityPanel(employee=self.app.user if self._mine else None, empty_hint=_("n adds one."),
+        # an operator with no activities of their own (new, or the demo's visitor) starts with everyone's
+        mine = self._mine and bool(self.app.activities.find(ActivityQuery(employee=self.app.user)))
+        yield ActivityPanel(employee=self.app.user if mine else None, empty_hint=_("n adds one."),
                             id="activity-list")
         yield KeyFooter()
 
