@@ -67,3 +67,55 @@ def test_csv_column_mapping_from_the_command_line(tmp_path, capsys):
     (contact,) = [repo.get(i) for i in repo.find(ContactQuery())]
     assert (contact.first_name, contact.last_name) == ("Anna", "Nowak")
     assert [(p.number, p.type) for p in contact.phones] == [("+48601234567", "work")]
+
+
+def test_duplicates_merged_into_the_existing_contact(tmp_path, capsys):
+    from tui_crm.domain.contact import Contact, Phone
+
+    db = tmp_path / "db.json"
+    create_database(db, {})
+    existing = ContactRepository(Database(db)).save(Contact(first_name="Anna", last_name="Nowak",
+                                                            phones=[Phone("601234567")]), author="piotr")
+    file = tmp_path / "in.csv"
+    file.write_text("first_name,last_name,phones,emails\nAnna,Nowak,mobile: 601 234 567,anna@nowak.pl\n",
+                    encoding="utf-8")
+    assert main(["import", "--db", str(db), str(file), "--duplicates", "merge", "--dry-run"]) == 0
+    assert "Would import 0, merge 1 into existing contacts, skip 0, 0 failed" in capsys.readouterr().out
+    assert main(["import", "--db", str(db), str(file), "--duplicates", "merge", "--user", "ola"]) == 0
+    printed = capsys.readouterr().out
+    assert "line 2: merged Anna Nowak into #" in printed
+    assert "Imported 0, merged 1 into existing contacts, skipped 0, 0 failed." in printed
+    anna = ContactRepository(Database(db)).get(existing.id)
+    assert ([e.address for e in anna.emails], anna.version, anna.updated_by) == (["anna@nowak.pl"], 2, "ola")
+
+
+def test_progress_is_shown_on_a_terminal_only_and_erased_before_the_report(tmp_path, capsys, monkeypatch):
+    import io
+    import sys
+
+    from tui_crm.cli import TerminalProgress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    with TerminalProgress("Importing", terminal) as progress:
+        for done in range(1001):
+            progress(done, 1000)
+    shown = terminal.getvalue()
+    assert shown.count("\r") == 21 + 2  # 0, 5 … 100 %, then the erasing (\r blanks \r)
+    assert "Importing… 45 % (450 / 1,000)" in shown
+    assert shown.endswith("\r" + " " * len("Importing… 100 % (1,000 / 1,000)") + "\r")
+    # a long import on a terminal: the progress goes to stderr, the report to stdout untouched
+    source = tmp_path / "src.json"
+    create_database(source, {"contacts": generate_contacts(300, seed=5)})
+    out = tmp_path / "all.vcf"
+    assert main(["export", "--db", str(source), "-o", str(out)]) == 0
+    assert capsys.readouterr().err == ""  # no terminal under pytest: nothing
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["import", "--db", str(source), str(out), "--dry-run"]) == 0
+    assert "Checking… 50 %" in terminal.getvalue() and terminal.getvalue().endswith("\r")
+    printed = capsys.readouterr().out
+    assert "Checking" not in printed and "Would import 0, skip 300, 0 failed" in printed

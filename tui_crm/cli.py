@@ -72,8 +72,9 @@ def add_exchange_commands(commands: argparse._SubParsersAction) -> None:
     imp.add_argument("file", type=Path, help=_("the .vcf or .csv file"))
     imp.add_argument("--format", choices=("vcf", "csv"), help=_("file format (default: from the file name)"))
     imp.add_argument("--dry-run", action="store_true", help=_("show what would be imported, write nothing"))
-    imp.add_argument("--duplicates", choices=("skip", "add"), default="skip",
-                     help=_("likely duplicates: skip them (default) or add them anyway"))
+    imp.add_argument("--duplicates", choices=("skip", "add", "merge"), default="skip",
+                     help=_("likely duplicates: skip them (default), add them anyway, or merge each into the "
+                            "one existing contact it is like"))
     imp.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
                      help=_("CSV: read COLUMN into FIELD (repeatable; FIELD empty to ignore the column)"))
     imp.add_argument("--user", dest="command_user", help=_("operator recorded as the author (default: your login)"))
@@ -185,7 +186,9 @@ def run_exchange(args: argparse.Namespace) -> int:
                 print(_("Say --format vcf or --format csv."), file=sys.stderr)
                 return 2
             ids = _export_ids(database, contacts, args.tag, user if args.basket else None)
-            count = export_contacts(contacts, ids, args.output, fmt, vcard_version=args.vcard_version)
+            with TerminalProgress(_("Exporting")) as progress:
+                count = export_contacts(contacts, ids, args.output, fmt, vcard_version=args.vcard_version,
+                                        progress=progress)
             print(_("Exported {n} contacts to {path}.").format(n=count, path=args.output))
             return 0
         mapping = None
@@ -200,8 +203,9 @@ def run_exchange(args: argparse.Namespace) -> int:
                     print(_("--map needs COLUMN=FIELD, got {value}.").format(value=item), file=sys.stderr)
                     return 2
                 mapping[column] = field
-        result = import_file(contacts, args.file, author=user, dry_run=args.dry_run, mapping=mapping,
-                             fmt=args.format, on_duplicate=args.duplicates)
+        with TerminalProgress(_("Checking") if args.dry_run else _("Importing")) as progress:
+            result = import_file(contacts, args.file, author=user, dry_run=args.dry_run, mapping=mapping,
+                                 fmt=args.format, on_duplicate=args.duplicates, progress=progress)
     except StoreError as error:
         print(error, file=sys.stderr)
         return 1
@@ -216,6 +220,40 @@ def run_exchange(args: argparse.Namespace) -> int:
         print(line)
     print(summary(result))
     return 0
+
+
+class TerminalProgress:
+    """``label… 45 %`` on one stderr line, redrawn every 5 %, erased at the end so the report
+    that follows stands alone; nothing at all when stderr is no terminal (a pipe, a log)."""
+
+    STEP = 5
+
+    def __init__(self, label: str, stream=None) -> None:
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.shown = -1
+        self.width = 0
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        percent = done * 100 // total // self.STEP * self.STEP
+        if percent == self.shown:
+            return
+        self.shown = percent
+        text = f"{self.label}… {percent} % ({i18n.format_number(done)} / {i18n.format_number(total)})"
+        self.stream.write("\r" + text.ljust(self.width))
+        self.stream.flush()
+        self.width = max(self.width, len(text))
+
+    def __enter__(self) -> TerminalProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
 
 
 def _export_ids(database: Database, contacts: ContactRepository, tag: str | None, basket_of: str | None) -> list[int]:

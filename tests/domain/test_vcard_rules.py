@@ -7,13 +7,16 @@ from hypothesis import strategies as st
 
 from tests.factories import make_org, make_person
 from tui_crm.demo import generate_contacts
-from tui_crm.domain.contact import Contact, ContactKind, Email, Note, Phone
+from tui_crm.domain.contact import Address, Contact, ContactKind, Email, Note, Phone
 from tui_crm.domain.validation import validate_contact
 from tui_crm.domain.vcard import (
     VERSIONS,
+    component_to_contact,
     contact_to_vcard,
     contacts_to_vcards,
     parse_vcards,
+    read_simple_card,
+    split_cards,
 )
 
 BOOKKEEPING = ("version", "created_at", "created_by", "updated_at", "updated_by")
@@ -144,3 +147,52 @@ def test_a_malformed_card_is_reported_by_line_and_the_others_read():
     assert parsed[1].line == text.splitlines().index("this line has no colon") + 1  # the broken line itself
     assert parsed[1].error
     assert parsed[3].line == text.splitlines().index("FN:Never ends") - 1  # its BEGIN line (1-based)
+
+
+def vobject_read(card_text: str) -> Contact:
+    import vobject
+
+    return component_to_contact(vobject.readOne(card_text, allowQP=True))
+
+
+_ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), version=st.sampled_from(VERSIONS), first=_ANY_TEXT, street=_ANY_TEXT,
+       note=_ANY_TEXT, tag=_ANY_TEXT, phone_type=_ANY_TEXT, organization=st.booleans())
+def test_the_fast_reader_reads_exported_cards_as_vobject_does(seed, version, first, street, note, tag, phone_type,
+                                                              organization):
+    doc = generate_contacts(1, seed=seed)[0]
+    contact = Contact.from_doc(doc)
+    if organization:
+        contact.kind, contact.name = ContactKind.ORGANIZATION, first or "x"
+    else:
+        contact.first_name = first
+    contact.phones.append(Phone("+48601234567", phone_type or "mobile"))
+    contact.addresses.append(Address(street, "00-950", first, "PL"))
+    contact.notes.append(Note(note, "anna", "2025-01-01T00:00:00+00:00"))
+    contact.tags.append(tag)
+    card = contact_to_vcard(contact, version)
+    simple = read_simple_card(card)
+    assert simple is not None or '"' in card  # only a quoted parameter sends it to vobject
+    if simple is not None:
+        assert component_to_contact(simple) == vobject_read(card)
+    assert next(iter(parse_vcards(card))).contact == vobject_read(card)
+
+
+def test_cards_the_fast_reader_is_not_sure_of_go_to_vobject():
+    for text in (ANDROID_21, THUNDERBIRD_40, KHARD_LIKE):
+        for _line, card, _error in split_cards(text):
+            if read_simple_card(card) is None:
+                assert next(iter(parse_vcards(card))).contact == vobject_read(card)
+            else:
+                assert component_to_contact(read_simple_card(card)) == vobject_read(card)
+    assert read_simple_card(split_cards_one(ANDROID_21)) is None  # vCard 2.1
+    quoted = "BEGIN:VCARD\r\nVERSION:3.0\r\nN;ENCODING=QUOTED-PRINTABLE:=C5=81ukasz;;;;\r\nEND:VCARD\r\n"
+    assert read_simple_card(quoted) is None
+    assert read_simple_card("BEGIN:VCARD\r\nVERSION:3.0\r\nitem1.TEL:1\r\nEND:VCARD\r\n") is None
+
+
+def split_cards_one(text: str) -> str:
+    return next(card for _line, card, _error in split_cards(text))

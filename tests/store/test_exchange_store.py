@@ -6,13 +6,17 @@ import pytest
 
 from tests.factories import make_person
 from tui_crm.demo import generate_contacts
-from tui_crm.domain.contact import Phone
+from tui_crm.domain.contact import Email, Phone
 from tui_crm.store import ContactQuery, ContactRepository, Database, create_database
 from tui_crm.store import history as h
 from tui_crm.store.exchange import (
     ADD_DUPLICATES,
+    MERGE_DUPLICATES,
     export_contacts,
     import_file,
+    report_lines,
+    summary,
+    write_import,
 )
 
 BOOKKEEPING = ("version", "created_at", "created_by", "updated_at", "updated_by")
@@ -81,6 +85,61 @@ def test_duplicates_are_skipped_with_the_reason_and_failures_keep_their_line(tmp
     assert "phones.0.number" in result.failed[0].reason
     names = sorted(open_repo(path).get(i).display_name for i in open_repo(path).find(ContactQuery()))
     assert names == ["Anna Nowak", "Jan Kos", "Ola Wrona"]
+
+
+def test_a_duplicate_by_phone_is_merged_into_the_existing_contact(tmp_path):
+    path = tmp_path / "db.json"
+    create_database(path, {})
+    repo = open_repo(path)
+    existing = repo.save(make_person("Anna", "Nowak", position="CEO", phones=[Phone("601234567")], tags=["vip"]),
+                         author="piotr")
+    other = repo.save(make_person("Jan", "Kos", phones=[Phone("602000000")]), author="piotr")
+    before_other = repo.doc(other.id)
+    file = tmp_path / "in.csv"
+    file.write_text("first_name,last_name,position,phones,emails,tags\n"
+                    "Anka,Nowak,Boss,mobile: 601 234 567,anna@nowak.pl,klient\n"   # same phone: merged
+                    "Ola,Wrona,,,ola@wrona.pl,\n"
+                    "Anna,Nowak,,,ANNA@nowak.pl,\n", encoding="utf-8")  # the e-mail merged above: merged too
+    dry = import_file(repo, file, author="ola", dry_run=True, on_duplicate=MERGE_DUPLICATES)
+    assert [(o.line, o.contact_id) for o in dry.merged] == [(2, existing.id), (4, existing.id)]
+    assert open_repo(path).doc(existing.id) == repo.doc(existing.id) and open_repo(path).count() == 2
+    result = import_file(repo, file, author="ola", on_duplicate=MERGE_DUPLICATES)
+    assert ([o.line for o in result.merged], [o.line for o in result.imported], result.skipped) == ([2, 4], [3], [])
+    fresh = open_repo(path)
+    merged = fresh.get(existing.id)
+    assert (merged.first_name, merged.position, merged.version) == ("Anna", "CEO", 2)  # its own values win
+    assert [e.address for e in merged.emails] == ["anna@nowak.pl"]
+    assert merged.tags == ["vip", "klient"] and len(merged.phones) == 1
+    assert fresh.doc(other.id) == before_other and fresh.count() == 3
+    entries = fresh.history.of("contact", existing.id)
+    assert sorted((e.action, e.author) for e in entries) == [(h.CREATED, "piotr"), (h.MERGED, "ola")]
+    assert "merged 2" in summary(result)
+    assert any(line.startswith("line 2: merged Anka Nowak into #") for line in report_lines(result))
+
+
+def test_a_merge_is_skipped_when_it_cannot_be_made(tmp_path):
+    path = tmp_path / "db.json"
+    create_database(path, {})
+    repo = open_repo(path)
+    first = repo.save(make_person("Anna", "Nowak", phones=[Phone("601234567")]), author="piotr")
+    repo.save(make_person("Ewa", "Lis", emails=[Email("ewa@lis.pl")]), author="piotr")
+    file = tmp_path / "in.csv"
+    file.write_text("first_name,last_name,phones,emails\n"
+                    "Anna,Nowak,mobile: 601 234 567,ewa@lis.pl\n", encoding="utf-8")  # like two contacts
+    result = import_file(repo, file, author="ola", on_duplicate=MERGE_DUPLICATES)
+    assert (result.merged, [o.line for o in result.skipped]) == ([], [2])
+    assert "several contacts" in result.skipped[0].reason
+    # the contact changed between the plan and the write: skipped, nothing overwritten
+    file.write_text("first_name,last_name,phones,emails\n"
+                    "Anna,Nowak,mobile: 601 234 567,anna@nowak.pl\n", encoding="utf-8")
+    plan = import_file(repo, file, author="ola", dry_run=True, on_duplicate=MERGE_DUPLICATES)
+    assert len(plan.merged) == 1
+    repo.save(repo.get(first.id), author="piotr")  # version 2 now
+    plan.dry_run = False
+    write_import(repo, plan, author="ola")
+    assert (plan.merged, [o.line for o in plan.skipped]) == ([], [2])
+    assert "changed it meanwhile" in plan.skipped[0].reason
+    assert open_repo(path).get(first.id).emails == []
 
 
 def test_dry_run_writes_nothing(tmp_path, filled):

@@ -127,3 +127,54 @@ async def test_csv_columns_are_mapped_with_the_keyboard_and_remembered(ui, sampl
     async with app.run_test(size=ui.SIZE) as pilot:
         screen = await open_import(ui, pilot, second)
         assert screen.query_one("#map-2", Select).value == "emails"  # remembered from the last import
+
+
+async def test_merge_into_the_existing_contact_is_chosen_with_the_keyboard(ui, sample_db, make_app, tmp_path) -> None:
+    cards = tmp_path / "new.vcf"
+    cards.write_text(VCARDS.replace("anna.nowak@example.com", "anna@nowak.pl"), encoding="utf-8")  # a new e-mail
+    before = ui.by_name(ui.reopen(sample_db), "Anna Nowak")
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        screen = await open_import(ui, pilot, cards)
+        await pilot.press("tab")  # path → duplicates
+        assert app.focused is screen.query_one("#import-duplicates", Select)
+        await pilot.press("enter")
+        await ui.type_text(pilot, "merge")
+        await pilot.press("enter")
+        assert screen.query_one("#import-duplicates", Select).value == "merge"
+        await settle(pilot)
+        assert text_of(app, "#import-summary").startswith("Would import 1, merge 1 into existing contacts, skip 0")
+        assert "line 7: merged Anna Nowak into #" in text_of(app, "#import-report-lines")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert text_of(app, "#import-summary") == "Imported 1, merged 1 into existing contacts, skipped 0, 0 failed."
+    anna = ui.by_name(ui.reopen(sample_db), "Anna Nowak")
+    assert anna.id == before.id and anna.version == before.version + 1
+    assert [e.address for e in anna.emails] == ["anna.nowak@example.com", "anna@nowak.pl"]
+
+
+async def test_merging_on_import_needs_the_merge_permission(ui, sample_db, make_app, tmp_path) -> None:
+    from factories import admins_group
+
+    from tui_crm.domain.permissions import DELETE, EVERYONE, PermissionGroup
+    from tui_crm.store import Database
+    from tui_crm.store.permissions import PermissionRepository
+    from tui_crm.store.settings import SettingsRepository
+
+    PermissionRepository(SettingsRepository(Database(sample_db))).change(
+        lambda _old: [PermissionGroup(EVERYONE, (), frozenset({DELETE})), admins_group()], author="admin")
+    cards = tmp_path / "new.vcf"
+    cards.write_text(VCARDS.replace("anna.nowak@example.com", "anna@nowak.pl"), encoding="utf-8")
+    before = ui.reopen(sample_db).count()
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        screen = await open_import(ui, pilot, cards)
+        await pilot.press("tab", "enter")
+        await ui.type_text(pilot, "merge")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert any("Merge contacts" in n for n in ui.notifications(app))
+        assert app.screen is screen
+    assert ui.reopen(sample_db).count() == before  # nothing imported, nothing merged

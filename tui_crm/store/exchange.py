@@ -3,7 +3,10 @@
 An export is written to a temporary file and renamed into place, so a failed export never
 leaves half a file. An import reads and checks every record first (validation, then the
 duplicate rules against the database and against the records before it in the file) and then
-writes all the accepted ones in ONE batch with their history entries: all or nothing.
+writes all the accepted ones in ONE batch with their history entries: all or nothing. With
+``on_duplicate="merge"`` a record that is a likely duplicate of exactly one existing contact is
+merged into it (``tui_crm.domain.merge`` rules: the existing contact's values win, lists are
+united) in that same batch.
 """
 
 from __future__ import annotations
@@ -15,13 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from tui_crm.domain import csv_exchange, vcard
-from tui_crm.domain.contact import Contact
+from tui_crm.domain.contact import Contact, display_name
 from tui_crm.domain.duplicates import contact_keys, matches_among, reason_label
+from tui_crm.domain.merge import (
+    MergeError,
+    default_choices,
+    merge_contacts,
+    unite_notes,
+)
 from tui_crm.domain.validation import validate_contact
 from tui_crm.i18n import _
 
 from . import history as h
-from .contacts import TABLE, ContactRepository
+from .contacts import TABLE, ContactRepository, _skip_reason
 from .duplicate_index import DuplicateIndex
 from .errors import StoreError
 from .files import fsync_dir
@@ -30,7 +39,10 @@ from .timestamps import utc_now
 
 FORMATS = ("vcf", "csv")
 #: what to do with a record that is a likely duplicate
-SKIP_DUPLICATES, ADD_DUPLICATES = "skip", "add"
+SKIP_DUPLICATES, ADD_DUPLICATES, MERGE_DUPLICATES = "skip", "add", "merge"
+DUPLICATE_CHOICES = (SKIP_DUPLICATES, ADD_DUPLICATES, MERGE_DUPLICATES)
+#: the id a record gets while it is merged (merge_contacts wants distinct ids)
+_RECORD_ID = -1
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -46,13 +58,36 @@ class RecordOutcome:
 
 
 @dataclass(slots=True)
+class PlannedMerge:
+    """An existing contact as it will be once the file's duplicates of it are merged in."""
+
+    contact_id: int
+    old_doc: dict[str, Any]  # as read while planning: the write is refused if it changed since
+    contact: Contact  # the merged result
+    outcomes: list[RecordOutcome] = field(default_factory=list)  # the records merged into it
+
+
+@dataclass(slots=True)
 class ImportResult:
     imported: list[RecordOutcome] = field(default_factory=list)
     skipped: list[RecordOutcome] = field(default_factory=list)
     failed: list[RecordOutcome] = field(default_factory=list)
+    #: records merged into an existing contact (contact_id: that contact)
+    merged: list[RecordOutcome] = field(default_factory=list)
     dry_run: bool = False
     #: the contacts that will be / were written, in file order
     contacts: list[Contact] = field(default_factory=list)
+    #: the existing contacts that will be / were changed by merging, by id
+    merges: dict[int, PlannedMerge] = field(default_factory=dict)
+    #: ``contacts`` as documents, converted once while planning (``to_doc`` is the slow part)
+    docs: list[dict[str, Any]] = field(default_factory=list, repr=False)
+
+
+class _Document(dict):
+    """A stored-form document that ``DuplicateIndex.for_contact`` takes for a contact: its keys
+    are then read from the document, without converting the contact again."""
+
+    id = None
 
 
 def detect_format(path: str | os.PathLike[str], text: str | None = None) -> str:
@@ -128,6 +163,25 @@ def parse_records(text: str, fmt: str, mapping: Mapping[str, str] | None = None)
     raise StoreError(_("Unknown format {format}: use vcf or csv.").format(format=fmt))
 
 
+def _parse_with_progress(text: str, fmt: str, mapping: Mapping[str, str] | None,
+                         progress: Progress) -> list[tuple[int, Contact | None, str]]:
+    if fmt == "vcf":
+        estimate = max(text.count("BEGIN:VCARD"), 1)
+        parsed = ((r.line, r.contact, r.error) for r in vcard.parse_vcards(text))
+    elif fmt == "csv":
+        estimate = max(text.count("\n"), 1)
+        parsed = ((r.line, r.contact, r.error) for r in csv_exchange.parse_csv(text, mapping))
+    else:
+        return parse_records(text, fmt, mapping)
+    step = max(estimate // 100, 1)
+    records = []
+    for n, record in enumerate(parsed, 1):
+        records.append(record)
+        if n % step == 0:
+            progress(min(n, estimate), 2 * estimate)
+    return records
+
+
 def plan_import(contacts: ContactRepository, records: list[tuple[int, Contact | None, str]], *,
                 duplicates: DuplicateIndex | None = None, on_duplicate: str = SKIP_DUPLICATES,
                 progress: Progress | None = None) -> ImportResult:
@@ -136,6 +190,7 @@ def plan_import(contacts: ContactRepository, records: list[tuple[int, Contact | 
     result = ImportResult()
     in_file: dict[int, Any] = {}  # position among the accepted -> keys (duplicates inside the file)
     blocks: dict[str, list[int]] = {}
+    merged_blocks: dict[str, set[int]] = {}  # key of a merged record -> the contact it went into
     total = len(records)
     step = max(total // 100, 1)
     for n, (line, parsed, error) in enumerate(records, 1):
@@ -151,33 +206,84 @@ def plan_import(contacts: ContactRepository, records: list[tuple[int, Contact | 
             result.failed.append(RecordOutcome(line, name, reason))
             continue
         contact = checked.contact
-        if on_duplicate == SKIP_DUPLICATES:
-            matches = index.for_contact(contact)
-            keys = contact_keys(contact)
+        doc = _Document(contact.to_doc())
+        if on_duplicate != ADD_DUPLICATES:
+            matches = index.for_contact(doc)  # type: ignore[arg-type]
+            keys = contact_keys(doc)
+            if not matches and result.merges:  # like what an earlier record added to a contact?
+                matches = matches_among(keys, {i: contact_keys(result.merges[i].contact) for key in keys.all()
+                                               for i in merged_blocks.get(key, ())})
             candidates = {i: in_file[i] for key in keys.all() for i in blocks.get(key, ())}
             earlier = matches_among(keys, candidates)
             if matches or earlier:
                 found = matches[0] if matches else earlier[0]
                 reasons = ", ".join(reason_label(r) for r in found.reasons)
                 if matches:
-                    shown = contacts.doc(found.contact_id)
-                    other = csv_exchange.describe(Contact.from_doc(shown)) if shown else f"#{found.contact_id}"
+                    other = _describe_stored(contacts, found.contact_id)
                     reason = _("Likely duplicate of {name} (#{id}): {reasons}.").format(
                         name=other, id=found.contact_id, reasons=reasons)
                 else:
                     reason = _("Likely duplicate of {name}, earlier in the file: {reasons}.").format(
                         name=csv_exchange.describe(result.contacts[found.contact_id]), reasons=reasons)
-                result.skipped.append(RecordOutcome(line, name, reason, tuple(m.contact_id for m in matches) or (0,)))
+                duplicate_of = tuple(m.contact_id for m in matches) or (0,)
+                if on_duplicate == MERGE_DUPLICATES and matches and not earlier:
+                    refusal = _plan_merge(contacts, result, RecordOutcome(line, name, reason, duplicate_of),
+                                          contact, matches)
+                    if not refusal:
+                        for key in keys.all():
+                            merged_blocks.setdefault(key, set()).add(matches[0].contact_id)
+                        continue
+                    reason = f"{reason} {refusal}"
+                result.skipped.append(RecordOutcome(line, name, reason, duplicate_of))
                 continue
             position = len(result.contacts)
             in_file[position] = keys
             for key in keys.all():
                 blocks.setdefault(key, []).append(position)
         result.contacts.append(contact)
+        result.docs.append(doc)
         result.imported.append(RecordOutcome(line, name))
     if progress:
         progress(total, total)
     return result
+
+
+def _describe_stored(contacts: ContactRepository, contact_id: int) -> str:
+    shown = contacts.doc(contact_id)  # read as a document: no Contact built for every skipped record
+    return (display_name(shown) or _("(no name)")) if shown else f"#{contact_id}"
+
+
+def _plan_merge(contacts: ContactRepository, result: ImportResult, outcome: RecordOutcome, record: Contact,
+                matches: list[Any]) -> str:
+    """Merge ``record`` into the one existing contact it duplicates; "" when planned, else why not."""
+    if len({m.contact_id for m in matches}) > 1:
+        names = ", ".join(f"{_describe_stored(contacts, m.contact_id)} (#{m.contact_id})" for m in matches)
+        return _("Not merged: it is like several contacts ({names}); merge them first.").format(names=names)
+    contact_id = matches[0].contact_id
+    planned = result.merges.get(contact_id)
+    if planned is None:
+        doc = contacts.doc(contact_id)
+        if doc is None or doc.get("deleted_at"):
+            return _("Not merged: that contact is gone.")
+        survivor = Contact.from_doc(doc, contact_id)
+    else:
+        doc, survivor = planned.old_doc, planned.contact
+    record.id = _RECORD_ID
+    try:
+        if record.kind != survivor.kind:
+            raise MergeError(_("Not merged: one is a person, the other an organization."))
+        merged = merge_contacts(survivor, [record], default_choices([survivor, record], contact_id))
+    except MergeError as error:
+        return str(error)
+    finally:
+        record.id = None
+    if planned is None:
+        planned = result.merges[contact_id] = PlannedMerge(contact_id, doc, merged)
+    planned.contact = merged
+    merged_outcome = RecordOutcome(outcome.line, outcome.name, outcome.reason, outcome.duplicate_of, contact_id)
+    planned.outcomes.append(merged_outcome)
+    result.merged.append(merged_outcome)
+    return ""
 
 
 def import_file(contacts: ContactRepository, path: str | os.PathLike[str], *, author: str, dry_run: bool = False,
@@ -185,8 +291,15 @@ def import_file(contacts: ContactRepository, path: str | os.PathLike[str], *, au
                 duplicates: DuplicateIndex | None = None, on_duplicate: str = SKIP_DUPLICATES,
                 progress: Progress | None = None) -> ImportResult:
     text = read_text(path)
-    records = parse_records(text, fmt or detect_format(path, text), mapping)
-    result = plan_import(contacts, records, duplicates=duplicates, on_duplicate=on_duplicate, progress=progress)
+    fmt = fmt or detect_format(path, text)
+    if progress is None:
+        records = parse_records(text, fmt, mapping)
+        result = plan_import(contacts, records, duplicates=duplicates, on_duplicate=on_duplicate)
+    else:  # reading is the first half of the work, checking the second
+        records = _parse_with_progress(text, fmt, mapping, progress)
+        total = len(records)
+        result = plan_import(contacts, records, duplicates=duplicates, on_duplicate=on_duplicate,
+                             progress=lambda done, _total: progress(total + done, 2 * total))
     result.dry_run = dry_run
     if not dry_run:
         write_import(contacts, result, author=author)
@@ -194,34 +307,89 @@ def import_file(contacts: ContactRepository, path: str | os.PathLike[str], *, au
 
 
 def write_import(contacts: ContactRepository, result: ImportResult, *, author: str) -> None:
-    """Write the planned contacts in one batch, each with its "created" history entry."""
-    if not result.contacts:
+    """Write the planned contacts in one batch, each with its "created" history entry, and the
+    planned merges, each as a new version of the existing contact with its "merged" entry.
+
+    A contact to merge into that someone changed or trashed since the plan is left alone: its
+    records move to the skipped ones, with the reason.
+    """
+    if not result.contacts and not result.merges:
         return
     now = utc_now()
     ids = []
     with contacts.database.write() as batch:
-        for contact in result.contacts:
+        docs = result.docs if len(result.docs) == len(result.contacts) else [c.to_doc() for c in result.contacts]
+        bookkeeping = {"version": 1, "created_at": now, "created_by": author, "updated_at": now, "updated_by": author}
+        for contact, planned in zip(result.contacts, docs, strict=True):
             contact.id = batch.new_id(TABLE)
             contact.version = 1
             contact.created_at, contact.created_by = now, author
             contact.updated_at, contact.updated_by = now, author
-            for note in contact.notes:
-                note.author, note.at = note.author or author, note.at or now
-            batch.put(TABLE, contact.id, contact.to_doc())
+            doc = dict(planned)
+            doc.update(bookkeeping)
+            if contact.notes:
+                for note in contact.notes:
+                    note.author, note.at = note.author or author, note.at or now
+                doc["notes"] = [{**n, "author": n.get("author") or author, "at": n.get("at") or now}
+                                for n in planned["notes"]]
+            batch.put(TABLE, contact.id, doc)
             contacts.history.record(batch, CONTACT_ENTITY, contact.id, author=author, action=h.CREATED)
             ids.append(contact.id)
+        refused = _write_merges(contacts, result, batch, author, now)
     result.imported = [RecordOutcome(o.line, o.name, contact_id=i) for o, i in zip(result.imported, ids, strict=True)]
+    for planned, reason in refused:
+        del result.merges[planned.contact_id]
+        lines = {o.line for o in planned.outcomes}
+        result.merged = [o for o in result.merged if o.line not in lines]
+        result.skipped += [RecordOutcome(o.line, o.name, f"{o.reason} {reason}", o.duplicate_of)
+                           for o in planned.outcomes]
+    result.skipped.sort(key=lambda o: o.line)
+
+
+def _write_merges(contacts: ContactRepository, result: ImportResult, batch: Any, author: str,
+                  now: str) -> list[tuple[PlannedMerge, str]]:
+    refused = []
+    for planned in result.merges.values():
+        current = contacts.doc(planned.contact_id)
+        reason = _skip_reason(current, planned.old_doc.get("version"))
+        if reason:
+            refused.append((planned, _("Not merged: {reason}").format(reason=reason)))
+            continue
+        assert current is not None
+        merged = planned.contact
+        for note in merged.notes:  # the file's notes: written now, by the importing operator
+            note.author, note.at = note.author or author, note.at or now
+        merged.notes = unite_notes(merged.notes)
+        doc = merged.to_doc()
+        if doc == current:
+            continue  # the file held nothing new for it
+        merged.version = int(current.get("version", 0)) + 1
+        merged.updated_at, merged.updated_by = now, author
+        doc = merged.to_doc()
+        batch.put(TABLE, planned.contact_id, doc)
+        contacts.history.record_changes(batch, CONTACT_ENTITY, planned.contact_id, current, doc, author=author,
+                                        action=h.MERGED)
+    return refused
 
 
 def summary(result: ImportResult) -> str:
-    template = (_("Would import {imported}, skip {skipped}, {failed} failed (dry run: nothing was written).")
-                if result.dry_run else _("Imported {imported}, skipped {skipped}, {failed} failed."))
-    return template.format(imported=len(result.imported), skipped=len(result.skipped), failed=len(result.failed))
+    if result.merged:
+        template = (_("Would import {imported}, merge {merged} into existing contacts, skip {skipped}, {failed} "
+                      "failed (dry run: nothing was written).") if result.dry_run
+                    else _("Imported {imported}, merged {merged} into existing contacts, skipped {skipped}, "
+                           "{failed} failed."))
+    else:
+        template = (_("Would import {imported}, skip {skipped}, {failed} failed (dry run: nothing was written).")
+                    if result.dry_run else _("Imported {imported}, skipped {skipped}, {failed} failed."))
+    return template.format(imported=len(result.imported), merged=len(result.merged), skipped=len(result.skipped),
+                           failed=len(result.failed))
 
 
 def report_lines(result: ImportResult) -> list[str]:
-    """One line per skipped or failed record, in file order: where it is and why."""
-    rows = [(o.line, _("line {line}: skipped {name}: {reason}").format(line=o.line, name=o.name, reason=o.reason))
+    """One line per merged, skipped or failed record, in file order: where it is and why."""
+    rows = [(o.line, _("line {line}: merged {name} into #{id}: {reason}").format(
+        line=o.line, name=o.name, id=o.contact_id, reason=o.reason)) for o in result.merged]
+    rows += [(o.line, _("line {line}: skipped {name}: {reason}").format(line=o.line, name=o.name, reason=o.reason))
             for o in result.skipped]
     rows += [(o.line, _("line {line}: failed {name}: {reason}").format(line=o.line, name=o.name or "-",
                                                                        reason=o.reason)) for o in result.failed]

@@ -22,10 +22,12 @@ from textual.widgets import Header, Input, Label, ProgressBar, Select, Static
 from textual.worker import get_current_worker
 
 from tui_crm.domain import csv_exchange
+from tui_crm.domain.permissions import MERGE
 from tui_crm.i18n import _, format_number, ngettext
 from tui_crm.store import ContactQuery, StoreError
 from tui_crm.store.exchange import (
     ADD_DUPLICATES,
+    MERGE_DUPLICATES,
     SKIP_DUPLICATES,
     ImportResult,
     detect_format,
@@ -38,6 +40,7 @@ from tui_crm.store.exchange import (
     write_import,
 )
 
+from ..permission_check import refused
 from ..widgets.footer import KeyFooter
 from .confirm import ConfirmScreen
 
@@ -97,7 +100,8 @@ class ImportScreen(Screen[None]):
                             compact=True)
             with Horizontal(classes="exchange-line"):
                 yield Label(_("Duplicates"), classes="exchange-label")
-                yield Select([(_("skip likely duplicates"), SKIP_DUPLICATES), (_("add them anyway"), ADD_DUPLICATES)],
+                yield Select([(_("skip likely duplicates"), SKIP_DUPLICATES), (_("add them anyway"), ADD_DUPLICATES),
+                              (_("merge into the existing contact"), MERGE_DUPLICATES)],
                              value=SKIP_DUPLICATES, allow_blank=False, id="import-duplicates", compact=True)
             yield Static(_("Type the path and press enter to see what would be imported."), id="import-status",
                          markup=False)
@@ -249,6 +253,8 @@ class ImportScreen(Screen[None]):
             self.notify(_("Give a file first: type its path and press enter."), severity="warning")
             return
         if self._busy:
+            return
+        if self._on_duplicate() == MERGE_DUPLICATES and refused(self, MERGE):
             return
         self._busy = True
         self._round += 1
