@@ -2,45 +2,24 @@
 
 from __future__ import annotations
 
-import socket
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
+from smtp_server import Collector, free_port, running_server
 
 from tui_crm.store import Database
 from tui_crm.store.delivery import SmtpSender, SmtpSettings
 from tui_crm.store.outbox import OutboxRepository
 
 
-class Collector:
-    def __init__(self, refuse: str = "") -> None:
-        self.envelopes = []
-        self.refuse = refuse
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse:
-            return self.refuse
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp_server():
     collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
+    with running_server(collector) as controller:
         yield controller, collector
-    finally:
-        controller.stop()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def sender_for(port: int) -> SmtpSender:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import socket
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
+from smtp_server import Collector, running_server
 from textual.widgets import Input, TextArea
 
 from tui_crm.store.outbox import OutboxRepository
@@ -19,34 +18,15 @@ from tui_crm.ui.screens.options_menu import OptionsMenuScreen
 from tui_crm.ui.widgets.timeline import Timeline
 
 
-class Collector:
-    def __init__(self) -> None:
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp(sample_db: Path, ui):
     """A live SMTP server on 127.0.0.1, set up in the database's settings."""
     collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings = SettingsRepository(ui.reopen(sample_db).database)
-    settings.set("smtp", {"host": "127.0.0.1", "port": controller.port, "security": "none", "user": "",
-                          "sender": "biuro@firma.pl"}, author="seed")
-    try:
+    with running_server(collector) as controller:
+        settings = SettingsRepository(ui.reopen(sample_db).database)
+        settings.set("smtp", {"host": "127.0.0.1", "port": controller.port, "security": "none", "user": "",
+                              "sender": "biuro@firma.pl"}, author="seed")
         yield collector
-    finally:
-        controller.stop()
 
 
 async def open_card(app, pilot, contact_id: int) -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
+from smtp_server import Collector, running_server
 from textual.widgets import DataTable
 
 from tui_crm.store.outbox import OutboxRepository
@@ -14,39 +13,17 @@ from tui_crm.store.settings import SettingsRepository
 from tui_crm.ui.screens.outbox import OutboxScreen
 
 
-class Collector:
-    def __init__(self) -> None:
-        self.envelopes = []
-        self.refuse = "550 Mailbox unavailable"
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse:
-            return self.refuse
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp(db_path: Path, ui):
-    collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    repo = ui.reopen(db_path)
-    SettingsRepository(repo.database).set("smtp", {"host": "127.0.0.1", "port": controller.port, "security": "none",
-                                                   "sender": "biuro@firma.pl"}, author="seed")
-    outbox = OutboxRepository(repo.database)
-    outbox.add(to="anna@firma.pl", subject="Oferta", body="Treść", kind="message", author="ola")
-    outbox.add(to="+48601234567", subject="", body="Hej", kind="message", author="jan", channel="sms")
-    try:
+    collector = Collector(refuse="550 Mailbox unavailable")
+    with running_server(collector) as controller:
+        repo = ui.reopen(db_path)
+        SettingsRepository(repo.database).set("smtp", {"host": "127.0.0.1", "port": controller.port,
+                                                       "security": "none", "sender": "biuro@firma.pl"}, author="seed")
+        outbox = OutboxRepository(repo.database)
+        outbox.add(to="anna@firma.pl", subject="Oferta", body="Treść", kind="message", author="ola")
+        outbox.add(to="+48601234567", subject="", body="Hej", kind="message", author="jan", channel="sms")
         yield collector
-    finally:
-        controller.stop()
 
 
 def rows(app) -> list[list[str]]:
