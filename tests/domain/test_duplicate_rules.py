@@ -18,9 +18,12 @@ from tui_crm.domain.duplicates import (
     SAME_PHONE,
     SIMILAR_NAME,
     DuplicateGroup,
+    block_index,
     contact_keys,
     duplicate_groups,
     likely_duplicates,
+    matches_among,
+    matches_by_key,
     name_words,
     needs_duplicate_check,
     phone_key,
@@ -282,3 +285,13 @@ def test_a_save_looks_for_duplicates_when_new_or_when_a_compared_field_changed()
         edited = saved(stored, 3)
         change(edited)
         assert needs_duplicate_check(stored, edited)
+
+
+@given(people, st.lists(people, max_size=8))
+def test_an_index_lookup_finds_what_comparing_every_candidate_finds(contact: Contact, others: list[Contact]) -> None:
+    """``matches_by_key`` (ids by key, names compared in one call) agrees with ``matches_among``."""
+    keys = keys_of(others)
+    blocks = block_index(keys)
+    wanted = contact_keys(contact)
+    found = matches_by_key(wanted, lambda key: blocks.get(key, []), keys)
+    assert found == matches_among(wanted, keys)

@@ -12,6 +12,7 @@ from tui_crm.domain.validation import (
     ValidationResult,
     format_phone,
     map_link,
+    normalize_email,
     normalize_nip,
     normalize_phone,
     normalize_postal_code,
@@ -536,9 +537,55 @@ def test_validated_contact_is_a_fixed_point(contact):
 
 
 @given(contacts())
-def test_the_fast_plain_conversion_equals_asdict(contact) -> None:
+def test_the_stored_form_is_the_compacted_asdict(contact) -> None:
     from dataclasses import asdict
 
-    from tui_crm.domain.contact import plain
+    from tui_crm.domain.contact import compact_doc
 
-    assert plain(contact) == asdict(contact)
+    expected = compact_doc(asdict(contact))
+    expected["kind"] = str(contact.kind)
+    expected.pop("id", None)
+    assert contact.to_doc() == expected
+    assert contact.copy() == contact
+
+
+# -- the fast paths of an import agree with the libraries --------------------------------------
+
+
+def _verdict(check, value: str) -> str:
+    try:
+        return check(value)
+    except ValueError:
+        return "refused"
+
+
+def _email_validator(address: str) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return "refused"
+
+
+@given(st.text(alphabet="aZ09.-_+@!ąx\"", max_size=20),
+       st.sampled_from(["wp.pl", "Firma.PL", "b", "x.test", "-a.pl", "a..pl", "1.2", "ÅB.pl",
+                        "xn--bcher-kva.de", "a_b.pl", "", "localhost", "[1.2.3.4]"]))
+def test_an_email_is_normalized_as_email_validator_does(local: str, domain: str) -> None:
+    address = f"{local}@{domain}"
+    assert _verdict(normalize_email, address) == _email_validator(address)
+
+
+def _phonenumbers(raw: str) -> str:
+    try:
+        number = phonenumbers.parse(raw.strip(), "PL")
+    except phonenumbers.NumberParseException:
+        return "refused"
+    if number.extension or not phonenumbers.is_valid_number(number):
+        return "refused"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@given(st.text(alphabet="+48 0123456789-", min_size=1, max_size=16).filter(str.strip))
+def test_a_phone_is_normalized_as_phonenumbers_does(raw: str) -> None:
+    assert _verdict(normalize_phone, raw) == _phonenumbers(raw)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from tui_crm.i18n import _, format_datetime
 
 from .contact_persons import PERMISSIONS, PortalAccess
-from .validation import FieldError, _normalize_email
+from .validation import FieldError, normalize_email
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
@@ -163,7 +163,7 @@ def validate_portal_access(login_email: str, password: str | None, *, repeat: st
     login = login_email.strip()
     if login:
         try:
-            login = _normalize_email(login)
+            login = normalize_email(login)
         except ValueError:
             message = _("An e-mail address needs an @ sign.") if "@" not in login else _("Not a valid e-mail address.")
             errors.append(FieldError("login_email", message))

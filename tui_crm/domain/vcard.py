@@ -359,29 +359,35 @@ def _text_values(value: str, separator: str = ",", escapes: str = _TEXT_ESCAPES)
     if "\\" not in value:
         parts = value.split(separator)
     else:
-        parts, current, i, size = [], [], 0, len(value)
-        while i < size:
-            char = value[i]
-            if char == "\\":
-                if i + 1 >= size:
-                    return None
-                escaped = value[i + 1]
-                if escaped not in escapes:
-                    current.append("\\" + escaped)
-                else:
-                    current.append("\n" if escaped in "nN" else escaped)
-                i += 2
+        if (len(value) - len(value.rstrip("\\"))) % 2:
+            return None
+        parts = []
+        pending = ""  # raw text before an escaped separator
+        for piece in value.split(separator):
+            if (len(piece) - len(piece.rstrip("\\"))) % 2:  # the separator after it is escaped
+                pending += piece + separator
                 continue
-            if char == separator:
-                parts.append("".join(current))
-                current = []
-            else:
-                current.append(char)
-            i += 1
-        parts.append("".join(current))
+            parts.append(_unescape(pending + piece, escapes))
+            pending = ""
     if len(parts) > 1 and not parts[-1]:
         parts.pop()
     return parts
+
+
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _unescape(raw: str, escapes: str) -> str:
+    if "\\" not in raw:
+        return raw
+
+    def read(match: re.Match[str]) -> str:
+        escaped = match[1]
+        if escaped not in escapes:
+            return match[0]
+        return "\n" if escaped in "nN" else escaped
+
+    return _ESCAPE.sub(read, raw)
 
 
 def _fields(value: str) -> list[Any] | None:

@@ -151,7 +151,7 @@ class ContactRepository:
                 if contact.id is None or contact.id in saved:
                     continue
                 current = self._table.raw_get(contact.id)
-                reason = _skip_reason(current, expected) or "; ".join(e.message for e in result.errors)
+                reason = stale_reason(current, expected) or "; ".join(e.message for e in result.errors)
                 if reason:
                     name = display_name(current) if current else contact.display_name
                     skipped.append(Skipped(contact.id, name, reason))
@@ -177,7 +177,7 @@ class ContactRepository:
         with self.database.write() as batch:
             for contact_id in dict.fromkeys(contact_ids):
                 current = self._table.raw_get(contact_id)
-                reason = _skip_reason(current, None)
+                reason = stale_reason(current, None)
                 if reason:
                     skipped.append(Skipped(contact_id, display_name(current) if current else f"#{contact_id}", reason))
                     continue
@@ -228,7 +228,7 @@ class ContactRepository:
         self._index.update_many([(contact_id, doc) for table, contact_id, doc in ops if table == TABLE])
 
 
-def _skip_reason(current: dict[str, Any] | None, expected_version: int | None) -> str:
+def stale_reason(current: dict[str, Any] | None, expected_version: int | None) -> str:
     """Why a bulk write must leave this stored contact alone ("" if it may write it)."""
     if current is None:
         return _("It no longer exists.")

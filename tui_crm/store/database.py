@@ -362,8 +362,12 @@ class Database:
 
 
 @contextmanager
-def paused_gc() -> Iterator[None]:
-    """Suspend the cyclic garbage collector while allocating many long-lived objects."""
+def paused_gc(*, freeze: bool = True) -> Iterator[None]:
+    """Suspend the cyclic garbage collector while allocating many long-lived objects.
+
+    ``freeze=False`` for objects that do not outlive the work (an import's planned records):
+    frozen objects are never examined again, so cyclic garbage among them would stay.
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -371,7 +375,8 @@ def paused_gc() -> Iterator[None]:
     finally:
         # The loaded records hold no reference cycles and live as long as the database:
         # move them out of the collector's sight, or its first pass walks them all (~0.3 s).
-        gc.freeze()
+        if freeze:
+            gc.freeze()
         if was_enabled:
             gc.enable()
 

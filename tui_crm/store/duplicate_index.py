@@ -20,7 +20,7 @@ from tui_crm.domain.duplicates import (
     Match,
     contact_keys,
     duplicate_groups,
-    matches_among,
+    matches_by_key,
 )
 
 from .contacts import TABLE, ContactRepository
@@ -135,15 +135,16 @@ class DuplicateIndex:
     def for_contact(self, contact: Contact, exclude_id: int | None = None) -> list[Match]:
         """The likely duplicates of ``contact`` (saved or not) among the live contacts, surest
         first; never ``exclude_id`` nor the contact itself."""
+        exclude = {exclude_id, contact.id} - {None}
+        return [m for m in self.for_keys(contact_keys(contact)) if m.contact_id not in exclude]
+
+    def for_keys(self, keys: ContactKeys) -> list[Match]:
+        """The likely duplicates, surest first, of a contact with these keys (an import
+        computes the keys of each record once and asks with them)."""
         self.build()
         assert self._keys is not None
-        keys = contact_keys(contact)
-        candidate_ids: set[int] = set()
-        for key in keys.all():
-            candidate_ids.update(_ids(self._blocks.get(key)))
-        candidates = {i: self._keys[i] for i in candidate_ids}
-        exclude = {exclude_id, contact.id} - {None}
-        return [m for m in matches_among(keys, candidates) if m.contact_id not in exclude]
+        blocks = self._blocks
+        return matches_by_key(keys, lambda key: _ids(blocks.get(key)), self._keys)
 
     def report(self) -> list[DuplicateGroup]:
         """The likely duplicate groups of the whole database, biggest first."""

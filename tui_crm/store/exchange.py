@@ -30,7 +30,8 @@ from tui_crm.domain.validation import validate_contact
 from tui_crm.i18n import _
 
 from . import history as h
-from .contacts import TABLE, ContactRepository, _skip_reason
+from .contacts import TABLE, ContactRepository, stale_reason
+from .database import paused_gc
 from .duplicate_index import DuplicateIndex
 from .errors import StoreError
 from .files import fsync_dir
@@ -81,13 +82,6 @@ class ImportResult:
     merges: dict[int, PlannedMerge] = field(default_factory=dict)
     #: ``contacts`` as documents, converted once while planning (``to_doc`` is the slow part)
     docs: list[dict[str, Any]] = field(default_factory=list, repr=False)
-
-
-class _Document(dict):
-    """A stored-form document that ``DuplicateIndex.for_contact`` takes for a contact: its keys
-    are then read from the document, without converting the contact again."""
-
-    id = None
 
 
 def detect_format(path: str | os.PathLike[str], text: str | None = None) -> str:
@@ -206,10 +200,10 @@ def plan_import(contacts: ContactRepository, records: list[tuple[int, Contact | 
             result.failed.append(RecordOutcome(line, name, reason))
             continue
         contact = checked.contact
-        doc = _Document(contact.to_doc())
+        doc = contact.to_doc()
         if on_duplicate != ADD_DUPLICATES:
-            matches = index.for_contact(doc)  # type: ignore[arg-type]
             keys = contact_keys(doc)
+            matches = index.for_keys(keys)
             if not matches and result.merges:  # like what an earlier record added to a contact?
                 matches = matches_among(keys, {i: contact_keys(result.merges[i].contact) for key in keys.all()
                                                for i in merged_blocks.get(key, ())})
@@ -292,18 +286,28 @@ def import_file(contacts: ContactRepository, path: str | os.PathLike[str], *, au
                 progress: Progress | None = None) -> ImportResult:
     text = read_text(path)
     fmt = fmt or detect_format(path, text)
-    if progress is None:
-        records = parse_records(text, fmt, mapping)
-        result = plan_import(contacts, records, duplicates=duplicates, on_duplicate=on_duplicate)
-    else:  # reading is the first half of the work, checking the second
+    with paused_gc(freeze=False):  # ~a million short-lived objects, none in a cycle
+        result = plan_text(contacts, text, fmt, mapping=mapping, duplicates=duplicates, on_duplicate=on_duplicate,
+                           progress=progress)
+        result.dry_run = dry_run
+        if not dry_run:
+            write_import(contacts, result, author=author)
+    return result
+
+
+def plan_text(contacts: ContactRepository, text: str, fmt: str, *, mapping: Mapping[str, str] | None = None,
+              duplicates: DuplicateIndex | None = None, on_duplicate: str = SKIP_DUPLICATES,
+              progress: Progress | None = None) -> ImportResult:
+    """Read a file's text and plan its import (``plan_import``); nothing is written."""
+    with paused_gc(freeze=False):
+        if progress is None:
+            records = parse_records(text, fmt, mapping)
+            return plan_import(contacts, records, duplicates=duplicates, on_duplicate=on_duplicate)
+        # reading is the first half of the work, checking the second
         records = _parse_with_progress(text, fmt, mapping, progress)
         total = len(records)
-        result = plan_import(contacts, records, duplicates=duplicates, on_duplicate=on_duplicate,
-                             progress=lambda done, _total: progress(total + done, 2 * total))
-    result.dry_run = dry_run
-    if not dry_run:
-        write_import(contacts, result, author=author)
-    return result
+        return plan_import(contacts, records, duplicates=duplicates, on_duplicate=on_duplicate,
+                           progress=lambda done, _total: progress(total + done, 2 * total))
 
 
 def write_import(contacts: ContactRepository, result: ImportResult, *, author: str) -> None:
@@ -351,7 +355,7 @@ def _write_merges(contacts: ContactRepository, result: ImportResult, batch: Any,
     refused = []
     for planned in result.merges.values():
         current = contacts.doc(planned.contact_id)
-        reason = _skip_reason(current, planned.old_doc.get("version"))
+        reason = stale_reason(current, planned.old_doc.get("version"))
         if reason:
             refused.append((planned, _("Not merged: {reason}").format(reason=reason)))
             continue

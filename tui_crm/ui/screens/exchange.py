@@ -32,8 +32,7 @@ from tui_crm.store.exchange import (
     ImportResult,
     detect_format,
     export_contacts,
-    parse_records,
-    plan_import,
+    plan_text,
     read_text,
     report_lines,
     summary,
@@ -216,9 +215,8 @@ class ImportScreen(Screen[None]):
                 self.app.call_from_thread(bar.update, total=total, progress=done)
 
         try:
-            records = parse_records(self.text, self.fmt, mapping)
-            plan = plan_import(self.app.contacts, records, duplicates=self.app.duplicates, on_duplicate=on_duplicate,
-                               progress=progress)
+            plan = plan_text(self.app.contacts, self.text, self.fmt, mapping=mapping, duplicates=self.app.duplicates,
+                             on_duplicate=on_duplicate, progress=progress)
         except (StoreError, ValueError) as error:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._failed, round_, str(error))
