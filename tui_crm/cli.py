@@ -162,7 +162,9 @@ def run_app(args: argparse.Namespace) -> int:
 
 def run_exchange(args: argparse.Namespace) -> int:
     """``export`` / ``import``: one clear line on stderr for any problem, never a traceback."""
+    from tui_crm.domain.dictionaries import CONTACT_ROLES
     from tui_crm.store import ContactRepository, Database, StoreError
+    from tui_crm.store.dictionaries import DictionaryRepository
     from tui_crm.store.exchange import (
         FORMATS,
         export_contacts,
@@ -170,6 +172,7 @@ def run_exchange(args: argparse.Namespace) -> int:
         report_lines,
         summary,
     )
+    from tui_crm.store.links import LinkRepository
 
     _ = i18n._
     path: Path = args.command_db or args.db or default_data_dir() / "crm.json"
@@ -180,6 +183,7 @@ def run_exchange(args: argparse.Namespace) -> int:
     try:
         database = Database(path, read_only=args.command == "export")
         contacts = ContactRepository(database)
+        links, dictionaries = LinkRepository(contacts), DictionaryRepository(database)
         if args.command == "export":
             fmt = args.format or args.output.suffix.lower().lstrip(".").replace("vcard", "vcf")
             if fmt not in FORMATS:
@@ -188,7 +192,8 @@ def run_exchange(args: argparse.Namespace) -> int:
             ids = _export_ids(database, contacts, args.tag, user if args.basket else None)
             with TerminalProgress(_("Exporting")) as progress:
                 count = export_contacts(contacts, ids, args.output, fmt, vcard_version=args.vcard_version,
-                                        progress=progress)
+                                        progress=progress, links=links,
+                                        roles=dictionaries.entries(CONTACT_ROLES))
             print(_("Exported {n} contacts to {path}.").format(n=count, path=args.output))
             return 0
         mapping = None
@@ -205,7 +210,8 @@ def run_exchange(args: argparse.Namespace) -> int:
                 mapping[column] = field
         with TerminalProgress(_("Checking") if args.dry_run else _("Importing")) as progress:
             result = import_file(contacts, args.file, author=user, dry_run=args.dry_run, mapping=mapping,
-                                 fmt=args.format, on_duplicate=args.duplicates, progress=progress)
+                                 fmt=args.format, on_duplicate=args.duplicates, progress=progress, links=links,
+                                 dictionaries=dictionaries)
     except StoreError as error:
         print(error, file=sys.stderr)
         return 1

@@ -44,3 +44,15 @@ def test_a_copy_shares_no_row_or_list_with_the_original() -> None:
     copy.emails.append(Email("x@y.pl"))
     assert contact == Contact.from_doc(contact.to_doc(), 9)
     assert contact.phones[0].number != "+48999999999" and "new" not in contact.tags
+
+
+def test_a_link_is_stored_as_its_compacted_record() -> None:
+    from tui_crm.domain.contact_persons import ContactPersonLink, PortalAccess
+
+    link = ContactPersonLink(4, 9, role="CEO", contact_person=False, portal=PortalAccess(login_email="a@b.pl"),
+                             permissions=["invoices"], id=3, version=2)
+    expected = compact_doc(asdict(link))
+    expected.pop("id")
+    expected["contact_person"] = False  # kept: it reads back as True when left out
+    assert link.to_doc() == expected
+    assert ContactPersonLink.from_doc(link.to_doc(), 3) == link

@@ -29,7 +29,7 @@ def csv_view(doc: dict) -> dict:
 
 def export(docs: list[dict]) -> str:
     out = io.StringIO()
-    list(write_csv(docs, out, max((len(d.get("addresses", [])) for d in docs), default=1) or 1))
+    list(write_csv(enumerate(docs, 1), out, max((len(d.get("addresses", [])) for d in docs), default=1) or 1))
     return out.getvalue()
 
 

@@ -152,7 +152,7 @@ class Contact:
 
     def to_doc(self) -> dict[str, Any]:
         """The stored form: empty values (the defaults) are left out to keep 100k records small."""
-        doc = _stored(self)
+        doc = compact_record(self)
         doc["kind"] = str(self.kind)
         doc.pop("id", None)
         return doc
@@ -196,16 +196,16 @@ def _clone(record: Any) -> Any:
     return kind(*[getattr(record, name) for name in _field_names(kind)])
 
 
-def _stored(value: Any) -> Any:
+def compact_record(value: Any) -> Any:
     """``compact_doc(dataclasses.asdict(value))`` in one pass and without deep copies of strings
     and numbers: ``to_doc`` runs for every contact of an import."""
     kind = type(value)
     if kind is str or kind is int or kind is float or kind is bool or value is None:
         return value
     if kind is list or kind is tuple:
-        return [_stored(item) for item in value]
+        return [compact_record(item) for item in value]
     if kind is dict:
-        compacted = ((key, _stored(item)) for key, item in value.items())
+        compacted = ((key, compact_record(item)) for key, item in value.items())
         return {key: item for key, item in compacted if item}
     names = _FIELD_NAMES.get(kind)
     if names is None and is_dataclass(value):
@@ -214,7 +214,7 @@ def _stored(value: Any) -> Any:
         return value  # enums and other immutable values
     doc = {}
     for name in names:
-        item = _stored(getattr(value, name))
+        item = compact_record(getattr(value, name))
         if item:
             doc[name] = item
     return doc

@@ -8,12 +8,12 @@ notification choices. Every organization with contact persons has exactly one pr
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from tui_crm.i18n import _
 
-from .contact import compact_doc
+from .contact import compact_record
 
 #: Portal modules a contact person may be allowed to use (seed 003).
 PERMISSIONS = ("invoices", "estimates", "contracts", "proposals", "support", "projects")
@@ -43,6 +43,17 @@ def notification_label(name: str) -> str:
         "contract": _("Contract"),
         "task": _("Task (project tasks only)"),
     }[name]
+
+
+class Affiliation(NamedTuple):
+    """A person's organization and role as an exchange file carries them (vCard ORG and ROLE,
+    CSV columns): by the organization's name and the role's label."""
+
+    organization: str = ""
+    role: str = ""
+
+
+NO_AFFILIATION = Affiliation()
 
 
 @dataclass(slots=True)
@@ -76,7 +87,7 @@ class ContactPersonLink:
     updated_by: str = ""
 
     def to_doc(self) -> dict[str, Any]:
-        doc = compact_doc(asdict(self))
+        doc = compact_record(self)
         doc.pop("id", None)
         doc["person_id"], doc["organization_id"] = self.person_id, self.organization_id
         doc["contact_person"] = self.contact_person  # defaults to True: an omitted False would read back as True

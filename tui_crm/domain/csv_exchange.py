@@ -23,13 +23,14 @@ from tui_crm.domain.contact import (
     Note,
     Phone,
 )
+from tui_crm.domain.contact_persons import NO_AFFILIATION, Affiliation
 from tui_crm.i18n import _
 
 LIST_SEPARATOR = "; "
 NOTE_SEPARATOR = "\n--\n"
 CONSENT_COLUMNS = ("consent_email", "consent_sms", "consent_phone")
 ADDRESS_PARTS = ("street", "postal_code", "city", "country")
-COLUMNS = ("kind", "first_name", "last_name", "position", "name", "nip", "regon", "supplier", "phones", "emails",
+COLUMNS = ("kind", "first_name", "last_name", "position", "organization", "role", "name", "nip", "regon", "supplier", "phones", "emails",
            *ADDRESS_PARTS, "tags", "notes", "account_manager", "source", "discount", *CONSENT_COLUMNS)
 #: what a column of any file can be mapped to ("" = ignored)
 FIELDS = (*COLUMNS, "full_name", "phone_mobile", "phone_work", "phone_home", "email",
@@ -41,8 +42,10 @@ _ALIASES = {
     "first name": "first_name", "given name": "first_name", "imię": "first_name", "imie": "first_name",
     "last name": "last_name", "family name": "last_name", "surname": "last_name", "nazwisko": "last_name",
     "name": "full_name", "full name": "full_name", "display name": "full_name",
-    "company": "name", "organization": "name", "organisation": "name", "organization name": "name",
-    "organization 1 - name": "name", "firma": "name",
+    # a row with a person's names is a person working there; a row without, the organization
+    "company": "organization", "organisation": "organization", "organization name": "organization",
+    "organization 1 - name": "organization", "firma": "organization", "nazwa": "name",
+    "role": "role", "rola": "role", "funkcja": "role",
     "job title": "position", "title": "position", "organization 1 - title": "position", "stanowisko": "position",
     "e-mail": "email", "email": "email", "e-mail address": "email", "email address": "email",
     "primary email": "email", "e-mail 1 - value": "email", "mail": "email",
@@ -61,6 +64,7 @@ class ParsedRow:
     line: int  # line of the file where the row starts (the header is line 1)
     contact: Contact | None
     error: str = ""
+    affiliation: Affiliation = NO_AFFILIATION  # a person's organization and role
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -75,13 +79,14 @@ def header(address_count: int = 1) -> list[str]:
     return columns
 
 
-def contact_row(doc: dict[str, Any], address_count: int = 1) -> list[str]:
+def contact_row(doc: dict[str, Any], address_count: int = 1, affiliation: Affiliation = NO_AFFILIATION) -> list[str]:
     person = doc.get("kind", "person") != ContactKind.ORGANIZATION
     consents = doc.get("consents", {})
     addresses = doc.get("addresses", [])
     row = [
         "person" if person else "organization", doc.get("first_name", ""), doc.get("last_name", ""),
-        doc.get("position", ""), doc.get("name", ""), doc.get("nip", ""), doc.get("regon", ""),
+        doc.get("position", ""), affiliation.organization, affiliation.role,
+        doc.get("name", ""), doc.get("nip", ""), doc.get("regon", ""),
         "yes" if doc.get("supplier") else "",
         LIST_SEPARATOR.join(f"{p.get('type', 'mobile')}: {p['number']}" for p in doc.get("phones", [])),
         LIST_SEPARATOR.join(e["address"] for e in doc.get("emails", [])),
@@ -101,12 +106,14 @@ def _number(value: float) -> str:
     return "" if not value else (str(int(value)) if float(value).is_integer() else str(value))
 
 
-def write_csv(docs: Iterable[dict[str, Any]], out: io.TextIOBase, address_count: int = 1) -> Iterator[int]:
-    """Write the rows; yields after each one (for a progress bar)."""
+def write_csv(items: Iterable[tuple[int, dict[str, Any]]], out: io.TextIOBase, address_count: int = 1,
+              affiliations: Mapping[int, Affiliation] | None = None) -> Iterator[int]:
+    """Write the rows of (id, document) ``items``; yields after each one (for a progress bar)."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header(address_count))
-    for n, doc in enumerate(docs, 1):
-        writer.writerow(contact_row(doc, address_count))
+    for n, (contact_id, doc) in enumerate(items, 1):
+        affiliation = affiliations.get(contact_id, NO_AFFILIATION) if affiliations else NO_AFFILIATION
+        writer.writerow(contact_row(doc, address_count, affiliation))
         yield n
 
 
@@ -155,7 +162,9 @@ def parse_csv(text: str, mapping: Mapping[str, str] | None = None) -> Iterator[P
                     n=len(row), m=len(columns)))
             else:
                 try:
-                    yield ParsedRow(line, row_to_contact(dict(zip(targets, row, strict=False))))
+                    cells = dict(zip(targets, row, strict=False))
+                    contact = row_to_contact(cells)
+                    yield ParsedRow(line, contact, "", row_affiliation(cells, contact))
                 except ValueError as exc:
                     yield ParsedRow(line, None, str(exc))
         line = reader.line_num + 1
@@ -172,7 +181,7 @@ def row_to_contact(cells: Mapping[str, str]) -> Contact:
     if kind in ("organization", "organisation", "org", "company", "firma", "organizacja"):
         contact.kind = ContactKind.ORGANIZATION
     elif kind in ("", "person", "osoba"):
-        if not (get("first_name") or get("last_name") or get("full_name")) and get("name"):
+        if not (get("first_name") or get("last_name") or get("full_name")) and (get("name") or get("organization")):
             contact.kind = ContactKind.ORGANIZATION
     else:
         raise ValueError(_("Unknown kind {kind!r}: use person or organization.").format(kind=get("kind")))
@@ -180,7 +189,9 @@ def row_to_contact(cells: Mapping[str, str]) -> Contact:
     if get("full_name") and not (contact.first_name or contact.last_name):
         first, _sep, last = get("full_name").rpartition(" ")
         contact.first_name, contact.last_name = (first, last) if first else (last, "")
-    contact.name, contact.nip, contact.regon = get("name"), get("nip"), get("regon")
+    contact.nip, contact.regon = get("nip"), get("regon")
+    if contact.kind == ContactKind.ORGANIZATION:
+        contact.name = get("name") or get("organization")
     contact.supplier = get("supplier").casefold() in ("yes", "true", "1", "tak", "x")
     for item in _split(get("phones")):
         kind_text, colon, number = item.rpartition(":")
@@ -206,6 +217,14 @@ def row_to_contact(cells: Mapping[str, str]) -> Contact:
             raise ValueError(_("The discount is not a number: {value}").format(value=get("discount"))) from None
     contact.consents = {c.removeprefix("consent_"): get(c) for c in CONSENT_COLUMNS if get(c)}
     return contact
+
+
+def row_affiliation(cells: Mapping[str, str], contact: Contact) -> Affiliation:
+    """A person row's organization ("organization", or "name" in files that put it there) and role."""
+    if contact.kind != ContactKind.PERSON:
+        return Affiliation()
+    get = lambda key: " ".join((cells.get(key) or "").split())
+    return Affiliation(get("organization") or get("name"), get("role"))
 
 
 def describe(contact: Contact) -> str:

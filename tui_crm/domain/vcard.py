@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,7 @@ from tui_crm.domain.contact import (
     compact_doc,
     display_name,
 )
+from tui_crm.domain.contact_persons import NO_AFFILIATION, Affiliation
 from tui_crm.i18n import _
 
 VERSIONS = ("3.0", "4.0")
@@ -48,6 +49,7 @@ class ParsedCard:
     line: int  # where the card starts (1-based)
     contact: Contact | None
     error: str = ""
+    affiliation: Affiliation = NO_AFFILIATION  # a person's organization and role
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -79,8 +81,10 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def contact_to_vcard(doc: dict[str, Any] | Contact, version: str = "3.0", uid: str = "") -> str:
-    """One card (CRLF line ends), from a stored document or a Contact."""
+def contact_to_vcard(doc: dict[str, Any] | Contact, version: str = "3.0", uid: str = "",
+                     affiliation: Affiliation = NO_AFFILIATION) -> str:
+    """One card (CRLF line ends), from a stored document or a Contact; a person's organization
+    and role (``affiliation``) go to ORG and ROLE."""
     if isinstance(doc, Contact):
         doc = doc.to_doc()
     v4 = version == "4.0"
@@ -96,6 +100,10 @@ def contact_to_vcard(doc: dict[str, Any] | Contact, version: str = "3.0", uid: s
         lines.append(f"N:{escape_text(doc.get('last_name', ''))};{escape_text(doc.get('first_name', ''))};;;")
         if doc.get("position"):
             lines.append("TITLE:" + escape_text(doc["position"]))
+        if affiliation.organization:
+            lines.append("ORG:" + escape_text(affiliation.organization))
+        if affiliation.role:
+            lines.append("ROLE:" + escape_text(affiliation.role))
     extra: dict[str, Any] = {key: doc.get(key) for key in (
         "nip", "regon", "supplier", "account_manager", "source", "consents", "discount")}
     phones = doc.get("phones", [])
@@ -127,9 +135,11 @@ def contact_to_vcard(doc: dict[str, Any] | Contact, version: str = "3.0", uid: s
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
 
 
-def contacts_to_vcards(items: Iterable[tuple[int, dict[str, Any]]], version: str = "3.0") -> Iterator[str]:
+def contacts_to_vcards(items: Iterable[tuple[int, dict[str, Any]]], version: str = "3.0",
+                       affiliations: Mapping[int, Affiliation] | None = None) -> Iterator[str]:
     for contact_id, doc in items:
-        yield contact_to_vcard(doc, version, uid=f"tui-crm-{contact_id}")
+        affiliation = affiliations.get(contact_id, NO_AFFILIATION) if affiliations else NO_AFFILIATION
+        yield contact_to_vcard(doc, version, uid=f"tui-crm-{contact_id}", affiliation=affiliation)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -168,31 +178,45 @@ def parse_vcards(text: str, default_region: str = "PL") -> Iterator[ParsedCard]:
         if card_text is None:
             yield ParsedCard(line, None, error)
             continue
-        contact = _simple_contact(card_text)
-        if contact is not None:
-            yield ParsedCard(line, contact)
+        simple = _simple_contact(card_text)
+        if simple is not None:
+            yield ParsedCard(line, *simple)
             continue
         import vobject  # only when needed: its import takes a while
 
         try:
             component = vobject.readOne(card_text, allowQP=True)
             contact = component_to_contact(component)
+            affiliation = card_affiliation(component, contact)
         except Exception as exc:  # noqa: BLE001 - vobject raises many kinds; each card stands alone
             at = line + _bad_line_offset(card_text)
             yield ParsedCard(at, None, _("Not a readable vCard: {reason}").format(reason=_short(exc)))
             continue
-        yield ParsedCard(line, contact)
+        yield ParsedCard(line, contact, "", affiliation)
 
 
-def _simple_contact(card_text: str) -> Contact | None:
+def _simple_contact(card_text: str) -> tuple[Contact, str, Affiliation] | None:
     """The card read without vobject, or None when vobject must read it."""
     simple = read_simple_card(card_text)
     if simple is None:
         return None
     try:
-        return component_to_contact(simple)
+        contact = component_to_contact(simple)
+        return contact, "", card_affiliation(simple, contact)
     except Exception:  # noqa: BLE001 - then vobject reads it, and words any error
         return None
+
+
+def card_affiliation(card: Any, contact: Contact) -> Affiliation:
+    """A person card's organization (the first part of ORG) and role (ROLE)."""
+    if contact.kind != ContactKind.PERSON:
+        return Affiliation()
+    organization = ""
+    for prop in _values(card, "org"):
+        parts = prop.value if isinstance(prop.value, list) else [prop.value]
+        organization = _text(parts[0] if parts else "")
+    role = next((_text(p.value) for p in _values(card, "role")), "")
+    return Affiliation(organization, role)
 
 
 def _bad_line_offset(card_text: str) -> int:
@@ -281,7 +305,9 @@ def component_to_contact(card: Any) -> Contact:
             contact.first_name, _sep, contact.last_name = full_name.rpartition(" ")
             if not contact.first_name:
                 contact.first_name, contact.last_name = contact.last_name, ""
-        contact.position = next((_text(p.value) for p in _values(card, "title") + _values(card, "role")), "")
+        # ROLE is the role in the organization (ORG); without one it is all the card says
+        roles = _values(card, "role") if not organization_name else []
+        contact.position = next((_text(p.value) for p in _values(card, "title") + roles), "")
     phone_extras = extra.get("phones", [])
     for i, prop in enumerate(_values(card, "tel")):
         number = _text(prop.value)

@@ -73,10 +73,23 @@ class DictionaryRepository:
 
     def remember(self, name: str, label: str, *, author: str) -> None:
         """Add a value typed in a form, unless the list has it already (by label or key)."""
-        label = " ".join(label.split())
-        if label and not _knows(self.entries(name), label):
-            # checked again under the lock: another session may have added it meanwhile
-            self._edit(name, author, lambda entries: entries if _knows(entries, label) else add_entry(entries, label))
+        self.remember_all(name, [label], author=author)
+
+    def remember_all(self, name: str, labels: Iterable[str], *, author: str) -> None:
+        """``remember`` for several values (an import's roles) in one write."""
+        wanted = [label for label in dict.fromkeys(" ".join(text.split()) for text in labels) if label]
+        known = self.entries(name)
+        if all(_knows(known, label) for label in wanted):
+            return
+
+        def add_new(entries: list[Entry]) -> list[Entry]:
+            # checked again under the lock: another session may have added some meanwhile
+            for label in wanted:
+                if not _knows(entries, label):
+                    entries = add_entry(entries, label)
+            return entries
+
+        self._edit(name, author, add_new)
 
     def _edit(self, name: str, author: str, change: Callable[[list[Entry]], list[Entry]]) -> None:
         if name not in DICTIONARY_NAMES:

@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from tui_crm.domain import csv_exchange, vcard
-from tui_crm.domain.contact import Contact, display_name
+from tui_crm.domain.contact import Contact, ContactKind, display_name
+from tui_crm.domain.contact_persons import Affiliation
+from tui_crm.domain.dictionaries import CONTACT_ROLES, Entry, key_for, label_of
 from tui_crm.domain.duplicates import contact_keys, matches_among, reason_label
 from tui_crm.domain.merge import (
     MergeError,
@@ -27,15 +29,18 @@ from tui_crm.domain.merge import (
     unite_notes,
 )
 from tui_crm.domain.validation import validate_contact
-from tui_crm.i18n import _
+from tui_crm.i18n import _, ngettext
 
 from . import history as h
+from .contact_index import ContactQuery
 from .contacts import TABLE, ContactRepository, stale_reason
 from .database import paused_gc
+from .dictionaries import DictionaryRepository
 from .duplicate_index import DuplicateIndex
 from .errors import StoreError
 from .files import fsync_dir
 from .history import CONTACT_ENTITY
+from .links import LinkRepository
 from .timestamps import utc_now
 
 FORMATS = ("vcf", "csv")
@@ -82,6 +87,23 @@ class ImportResult:
     merges: dict[int, PlannedMerge] = field(default_factory=dict)
     #: ``contacts`` as documents, converted once while planning (``to_doc`` is the slow part)
     docs: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    #: the persons to link to their organization (vCard ORG, the CSV column)
+    links: list[PlannedLink] = field(default_factory=list)
+    #: organizations named by persons of the file and found nowhere: created with the import
+    new_organizations: list[Contact] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PlannedLink:
+    """A person of the file (or an existing one a record is merged into) and the organization
+    they work for: an existing one, one of the file, or a new one."""
+
+    role: str  # the dictionary key
+    person_position: int | None = None  # in ``ImportResult.contacts``
+    person_id: int | None = None  # an existing person (merge)
+    organization_id: int | None = None
+    organization_position: int | None = None  # in ``ImportResult.contacts``
+    new_organization: int | None = None  # in ``ImportResult.new_organizations``
 
 
 def detect_format(path: str | os.PathLike[str], text: str | None = None) -> str:
@@ -110,13 +132,16 @@ def read_text(path: str | os.PathLike[str]) -> str:
 
 
 def export_contacts(contacts: ContactRepository, ids: Iterable[int], path: str | os.PathLike[str], fmt: str, *,
-                    vcard_version: str = "3.0", progress: Progress | None = None) -> int:
-    """Write the live contacts among ``ids`` to ``path``; returns how many were written."""
+                    vcard_version: str = "3.0", progress: Progress | None = None,
+                    links: LinkRepository | None = None, roles: list[Entry] | None = None) -> int:
+    """Write the live contacts among ``ids`` to ``path``; returns how many were written. With
+    ``links`` a person's organization and role (labelled by ``roles``) are written too."""
     if fmt not in FORMATS:
         raise StoreError(_("Unknown format {format}: use vcf or csv.").format(format=fmt))
     if vcard_version not in vcard.VERSIONS:
         raise StoreError(_("Unknown vCard version {version}: use 3.0 or 4.0.").format(version=vcard_version))
     items = [(i, doc) for i in ids if (doc := contacts.doc(i)) is not None and not doc.get("deleted_at")]
+    affiliations = _affiliations(contacts, links, roles or [], items) if links is not None else {}
     total = len(items)
     target = Path(path).expanduser()
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -124,13 +149,13 @@ def export_contacts(contacts: ContactRepository, ids: Iterable[int], path: str |
     try:
         with open(tmp, "w", encoding="utf-8", newline="") as out:
             if fmt == "vcf":
-                for n, card in enumerate(vcard.contacts_to_vcards(items, vcard_version), 1):
+                for n, card in enumerate(vcard.contacts_to_vcards(items, vcard_version, affiliations), 1):
                     out.write(card)
                     if progress and n % step == 0:
                         progress(n, total)
             else:
                 address_count = max((len(doc.get("addresses", [])) for _i, doc in items), default=1) or 1
-                for n in csv_exchange.write_csv((doc for _i, doc in items), out, address_count):
+                for n in csv_exchange.write_csv(items, out, address_count, affiliations):
                     if progress and n % step == 0:
                         progress(n, total)
             out.flush()
@@ -145,26 +170,42 @@ def export_contacts(contacts: ContactRepository, ids: Iterable[int], path: str |
     return total
 
 
+def _affiliations(contacts: ContactRepository, links: LinkRepository, roles: list[Entry],
+                  items: list[tuple[int, dict[str, Any]]]) -> dict[int, Affiliation]:
+    found = {}
+    for contact_id, doc in items:
+        if doc.get("kind") == ContactKind.ORGANIZATION:
+            continue
+        link = links.of_person(contact_id)
+        organization = contacts.doc(link.organization_id) if link else None
+        if link and organization and not organization.get("deleted_at"):
+            found[contact_id] = Affiliation(display_name(organization), label_of(roles, link.role) if link.role else "")
+    return found
+
+
 # -- import ----------------------------------------------------------------------------------
 
+Record = tuple[int, Contact | None, str, Affiliation]  # line, contact (None: unreadable), error, affiliation
 
-def parse_records(text: str, fmt: str, mapping: Mapping[str, str] | None = None) -> list[tuple[int, Contact | None, str]]:
-    """(line, contact or None, error) for every record of the file."""
+
+def parse_records(text: str, fmt: str, mapping: Mapping[str, str] | None = None) -> list[Record]:
+    """(line, contact or None, error, affiliation) for every record of the file."""
     if fmt == "vcf":
-        return [(r.line, r.contact, r.error) for r in vcard.parse_vcards(text)]
+        return [(r.line, r.contact, r.error, r.affiliation) for r in vcard.parse_vcards(text)]
     if fmt == "csv":
-        return [(r.line, r.contact, r.error) for r in csv_exchange.parse_csv(text, mapping)]
+        return [(r.line, r.contact, r.error, r.affiliation) for r in csv_exchange.parse_csv(text, mapping)]
     raise StoreError(_("Unknown format {format}: use vcf or csv.").format(format=fmt))
 
 
 def _parse_with_progress(text: str, fmt: str, mapping: Mapping[str, str] | None,
-                         progress: Progress) -> list[tuple[int, Contact | None, str]]:
+                         progress: Progress) -> list[Record]:
+    parsed: Iterable[Record]
     if fmt == "vcf":
         estimate = max(text.count("BEGIN:VCARD"), 1)
-        parsed = ((r.line, r.contact, r.error) for r in vcard.parse_vcards(text))
+        parsed = ((r.line, r.contact, r.error, r.affiliation) for r in vcard.parse_vcards(text))
     elif fmt == "csv":
         estimate = max(text.count("\n"), 1)
-        parsed = ((r.line, r.contact, r.error) for r in csv_exchange.parse_csv(text, mapping))
+        parsed = ((r.line, r.contact, r.error, r.affiliation) for r in csv_exchange.parse_csv(text, mapping))
     else:
         return parse_records(text, fmt, mapping)
     step = max(estimate // 100, 1)
@@ -176,10 +217,11 @@ def _parse_with_progress(text: str, fmt: str, mapping: Mapping[str, str] | None,
     return records
 
 
-def plan_import(contacts: ContactRepository, records: list[tuple[int, Contact | None, str]], *,
+def plan_import(contacts: ContactRepository, records: list[Record], *,
                 duplicates: DuplicateIndex | None = None, on_duplicate: str = SKIP_DUPLICATES,
-                progress: Progress | None = None) -> ImportResult:
-    """What an import would do: nothing is written."""
+                progress: Progress | None = None, roles: list[Entry] | None = None) -> ImportResult:
+    """What an import would do: nothing is written. ``roles``: the contact-person roles
+    dictionary, to store a role read by its label under the entry's key."""
     index = duplicates or DuplicateIndex(contacts)
     result = ImportResult()
     in_file: dict[int, Any] = {}  # position among the accepted -> keys (duplicates inside the file)
@@ -187,7 +229,8 @@ def plan_import(contacts: ContactRepository, records: list[tuple[int, Contact | 
     merged_blocks: dict[str, set[int]] = {}  # key of a merged record -> the contact it went into
     total = len(records)
     step = max(total // 100, 1)
-    for n, (line, parsed, error) in enumerate(records, 1):
+    affiliated: list[tuple[Affiliation, int | None, int | None]] = []  # (affiliation, position, merged into)
+    for n, (line, parsed, error, affiliation) in enumerate(records, 1):
         if progress and n % step == 0:
             progress(n, total)
         if parsed is None:
@@ -226,6 +269,8 @@ def plan_import(contacts: ContactRepository, records: list[tuple[int, Contact | 
                     if not refusal:
                         for key in keys.all():
                             merged_blocks.setdefault(key, set()).add(matches[0].contact_id)
+                        if affiliation.organization:
+                            affiliated.append((affiliation, None, matches[0].contact_id))
                         continue
                     reason = f"{reason} {refusal}"
                 result.skipped.append(RecordOutcome(line, name, reason, duplicate_of))
@@ -234,12 +279,50 @@ def plan_import(contacts: ContactRepository, records: list[tuple[int, Contact | 
             in_file[position] = keys
             for key in keys.all():
                 blocks.setdefault(key, []).append(position)
+        if affiliation.organization:
+            affiliated.append((affiliation, len(result.contacts), None))
         result.contacts.append(contact)
         result.docs.append(doc)
         result.imported.append(RecordOutcome(line, name))
+    if affiliated:
+        _plan_links(contacts, result, affiliated, roles or [])
     if progress:
         progress(total, total)
     return result
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _plan_links(contacts: ContactRepository, result: ImportResult,
+                affiliated: list[tuple[Affiliation, int | None, int | None]], roles: list[Entry]) -> None:
+    """Find each person's organization by its name: first among the organizations of the file,
+    then among the live ones of the database; else it is created with the import."""
+    in_file: dict[str, int] = {}
+    for position, contact in enumerate(result.contacts):
+        if contact.kind == ContactKind.ORGANIZATION:
+            in_file.setdefault(_folded(contact.name), position)
+    stored: dict[str, int] = {}
+    for contact_id in sorted(contacts.find(ContactQuery(kind=ContactKind.ORGANIZATION))):
+        doc = contacts.doc(contact_id)
+        if doc is not None:
+            stored.setdefault(_folded(display_name(doc)), contact_id)
+    created: dict[str, int] = {}
+    for affiliation, position, person_id in affiliated:
+        key = _folded(affiliation.organization)
+        link = PlannedLink(key_for(roles, affiliation.role) if affiliation.role else "", position, person_id)
+        if key in in_file:
+            link.organization_position = in_file[key]
+        elif key in stored:
+            link.organization_id = stored[key]
+        else:
+            if key not in created:
+                created[key] = len(result.new_organizations)
+                name = " ".join(affiliation.organization.split())
+                result.new_organizations.append(Contact(kind=ContactKind.ORGANIZATION, name=name))
+            link.new_organization = created[key]
+        result.links.append(link)
 
 
 def _describe_stored(contacts: ContactRepository, contact_id: int) -> str:
@@ -283,64 +366,67 @@ def _plan_merge(contacts: ContactRepository, result: ImportResult, outcome: Reco
 def import_file(contacts: ContactRepository, path: str | os.PathLike[str], *, author: str, dry_run: bool = False,
                 mapping: Mapping[str, str] | None = None, fmt: str | None = None,
                 duplicates: DuplicateIndex | None = None, on_duplicate: str = SKIP_DUPLICATES,
-                progress: Progress | None = None) -> ImportResult:
+                progress: Progress | None = None, links: LinkRepository | None = None,
+                dictionaries: DictionaryRepository | None = None) -> ImportResult:
+    roles = dictionaries.entries(CONTACT_ROLES) if dictionaries is not None else None
     text = read_text(path)
     fmt = fmt or detect_format(path, text)
     with paused_gc(freeze=False):  # ~a million short-lived objects, none in a cycle
         result = plan_text(contacts, text, fmt, mapping=mapping, duplicates=duplicates, on_duplicate=on_duplicate,
-                           progress=progress)
+                           progress=progress, roles=roles)
         result.dry_run = dry_run
         if not dry_run:
-            write_import(contacts, result, author=author)
+            write_import(contacts, result, author=author, links=links, dictionaries=dictionaries)
     return result
 
 
 def plan_text(contacts: ContactRepository, text: str, fmt: str, *, mapping: Mapping[str, str] | None = None,
               duplicates: DuplicateIndex | None = None, on_duplicate: str = SKIP_DUPLICATES,
-              progress: Progress | None = None) -> ImportResult:
+              progress: Progress | None = None, roles: list[Entry] | None = None) -> ImportResult:
     """Read a file's text and plan its import (``plan_import``); nothing is written."""
     with paused_gc(freeze=False):
         if progress is None:
             records = parse_records(text, fmt, mapping)
-            return plan_import(contacts, records, duplicates=duplicates, on_duplicate=on_duplicate)
+            return plan_import(contacts, records, duplicates=duplicates, on_duplicate=on_duplicate, roles=roles)
         # reading is the first half of the work, checking the second
         records = _parse_with_progress(text, fmt, mapping, progress)
         total = len(records)
-        return plan_import(contacts, records, duplicates=duplicates, on_duplicate=on_duplicate,
+        return plan_import(contacts, records, duplicates=duplicates, on_duplicate=on_duplicate, roles=roles,
                            progress=lambda done, _total: progress(total + done, 2 * total))
 
 
-def write_import(contacts: ContactRepository, result: ImportResult, *, author: str) -> None:
+def write_import(contacts: ContactRepository, result: ImportResult, *, author: str,
+                 links: LinkRepository | None = None, dictionaries: DictionaryRepository | None = None) -> None:
     """Write the planned contacts in one batch, each with its "created" history entry, and the
-    planned merges, each as a new version of the existing contact with its "merged" entry.
+    planned merges, each as a new version of the existing contact with its "merged" entry, and
+    the persons' links to their organizations (``links``: the repository of the session, else
+    one is opened for the write). Roles the ``dictionaries`` do not know yet are added to the
+    roles dictionary afterwards, to be offered next time.
 
     A contact to merge into that someone changed or trashed since the plan is left alone: its
     records move to the skipped ones, with the reason.
     """
     if not result.contacts and not result.merges:
         return
+    if result.links and links is None:
+        links = LinkRepository(contacts)
     now = utc_now()
-    ids = []
+    bookkeeping = {"version": 1, "created_at": now, "created_by": author, "updated_at": now, "updated_by": author}
     with contacts.database.write() as batch:
         docs = result.docs if len(result.docs) == len(result.contacts) else [c.to_doc() for c in result.contacts]
-        bookkeeping = {"version": 1, "created_at": now, "created_by": author, "updated_at": now, "updated_by": author}
-        for contact, planned in zip(result.contacts, docs, strict=True):
-            contact.id = batch.new_id(TABLE)
-            contact.version = 1
-            contact.created_at, contact.created_by = now, author
-            contact.updated_at, contact.updated_by = now, author
-            doc = dict(planned)
-            doc.update(bookkeeping)
-            if contact.notes:
-                for note in contact.notes:
-                    note.author, note.at = note.author or author, note.at or now
-                doc["notes"] = [{**n, "author": n.get("author") or author, "at": n.get("at") or now}
-                                for n in planned["notes"]]
-            batch.put(TABLE, contact.id, doc)
-            contacts.history.record(batch, CONTACT_ENTITY, contact.id, author=author, action=h.CREATED)
-            ids.append(contact.id)
+        ids = [_write_new(contacts, batch, contact, planned, bookkeeping)
+               for contact, planned in zip(result.contacts, docs, strict=True)]
+        organization_ids = [_write_new(contacts, batch, organization, organization.to_doc(), bookkeeping)
+                            for organization in result.new_organizations]
         refused = _write_merges(contacts, result, batch, author, now)
+        if result.links and links is not None:
+            not_merged = {planned.contact_id for planned, _reason in refused}
+            pairs = [(_person_of(link, ids), _organization_of(link, ids, organization_ids), link.role)
+                     for link in result.links if link.person_id not in not_merged]
+            links.add_imported(batch, pairs, author=author)
     result.imported = [RecordOutcome(o.line, o.name, contact_id=i) for o, i in zip(result.imported, ids, strict=True)]
+    if dictionaries is not None and any(link.role for link in result.links):
+        dictionaries.remember_all(CONTACT_ROLES, (link.role for link in result.links if link.role), author=author)
     for planned, reason in refused:
         del result.merges[planned.contact_id]
         lines = {o.line for o in planned.outcomes}
@@ -348,6 +434,37 @@ def write_import(contacts: ContactRepository, result: ImportResult, *, author: s
         result.skipped += [RecordOutcome(o.line, o.name, f"{o.reason} {reason}", o.duplicate_of)
                            for o in planned.outcomes]
     result.skipped.sort(key=lambda o: o.line)
+
+
+def _write_new(contacts: ContactRepository, batch: Any, contact: Contact, planned: dict[str, Any],
+               bookkeeping: dict[str, Any]) -> int:
+    """Put one new contact (``planned``: its document) with its "created" history entry."""
+    author, now = bookkeeping["created_by"], bookkeeping["created_at"]
+    contact.id = batch.new_id(TABLE)
+    contact.version = 1
+    contact.created_at, contact.created_by = now, author
+    contact.updated_at, contact.updated_by = now, author
+    doc = dict(planned)
+    doc.update(bookkeeping)
+    if contact.notes:
+        for note in contact.notes:
+            note.author, note.at = note.author or author, note.at or now
+        doc["notes"] = [{**n, "author": n.get("author") or author, "at": n.get("at") or now} for n in planned["notes"]]
+    batch.put(TABLE, contact.id, doc)
+    contacts.history.record(batch, CONTACT_ENTITY, contact.id, author=author, action=h.CREATED)
+    return contact.id
+
+
+def _person_of(link: PlannedLink, ids: list[int]) -> int:
+    return link.person_id if link.person_id is not None else ids[link.person_position]  # type: ignore[index]
+
+
+def _organization_of(link: PlannedLink, ids: list[int], organization_ids: list[int]) -> int:
+    if link.organization_id is not None:
+        return link.organization_id
+    if link.organization_position is not None:
+        return ids[link.organization_position]
+    return organization_ids[link.new_organization]  # type: ignore[index]
 
 
 def _write_merges(contacts: ContactRepository, result: ImportResult, batch: Any, author: str,
@@ -385,8 +502,16 @@ def summary(result: ImportResult) -> str:
     else:
         template = (_("Would import {imported}, skip {skipped}, {failed} failed (dry run: nothing was written).")
                     if result.dry_run else _("Imported {imported}, skipped {skipped}, {failed} failed."))
-    return template.format(imported=len(result.imported), merged=len(result.merged), skipped=len(result.skipped),
+    text = template.format(imported=len(result.imported), merged=len(result.merged), skipped=len(result.skipped),
                            failed=len(result.failed))
+    created = len(result.new_organizations)
+    if created:
+        more = (ngettext("{count} organization named by its persons will be created.",
+                         "{count} organizations named by their persons will be created.", created) if result.dry_run
+                else ngettext("{count} organization named by its persons was created.",
+                              "{count} organizations named by their persons were created.", created))
+        text += " " + more.format(count=created)
+    return text
 
 
 def report_lines(result: ImportResult) -> list[str]:

@@ -186,6 +186,29 @@ class LinkRepository:
                 if {doc["a"], doc["b"]} == {a, b}:
                     batch.remove(RELATIONS, relation_id)
 
+    def add_imported(self, batch: WriteBatch, pairs: list[tuple[int, int, str]], *, author: str) -> int:
+        """Link imported persons (person id, organization id, role) within the import's write;
+        returns how many were linked. A person who already belongs to an organization keeps it
+        (one organization per person); the first person of an organization without live
+        contact persons becomes its primary, as with ``link``."""
+        permissions = default_permissions(self.settings.get(DEFAULT_PERMISSIONS))
+        now = utc_now()
+        linked_now: set[int] = set()  # organizations given a contact person by this import
+        count = 0
+        for person_id, organization_id, role in pairs:
+            if person_id in self._by_person:
+                continue
+            primary = organization_id not in linked_now and not self.of_organization(organization_id)
+            if primary:
+                self._clear_primary(batch, organization_id, author)  # a primary left in the trash
+            linked_now.add(organization_id)
+            link = ContactPersonLink(person_id, organization_id, role=role, primary=primary,
+                                     permissions=list(permissions), version=1, created_at=now, created_by=author,
+                                     updated_at=now, updated_by=author)
+            batch.put(LINKS, batch.new_id(LINKS), link.to_doc())
+            count += 1
+        return count
+
     # -- internals -------------------------------------------------------------------------
 
     @contextmanager

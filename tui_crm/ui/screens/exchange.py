@@ -22,6 +22,7 @@ from textual.widgets import Header, Input, Label, ProgressBar, Select, Static
 from textual.worker import get_current_worker
 
 from tui_crm.domain import csv_exchange
+from tui_crm.domain.dictionaries import CONTACT_ROLES, Entry
 from tui_crm.domain.permissions import MERGE
 from tui_crm.i18n import _, format_number, ngettext
 from tui_crm.store import ContactQuery, StoreError
@@ -38,6 +39,7 @@ from tui_crm.store.exchange import (
     summary,
     write_import,
 )
+from tui_crm.store.links import LinkRepository
 
 from ..permission_check import refused
 from ..widgets.footer import KeyFooter
@@ -202,11 +204,11 @@ class ImportScreen(Screen[None]):
         self._round += 1
         self.plan = None
         self.query_one("#import-summary", Static).update(_("Reading the file…"))
-        self._plan_in_background(self._round, self.mapping(), self._on_duplicate(), write=False)
+        self._plan_in_background(self._round, self.mapping(), self._on_duplicate(), self._roles(), write=False)
 
     @work(thread=True, exclusive=True, group="import")
-    def _plan_in_background(self, round_: int, mapping: dict[str, str] | None, on_duplicate: str, *,
-                            write: bool) -> None:
+    def _plan_in_background(self, round_: int, mapping: dict[str, str] | None, on_duplicate: str,
+                            roles: list[Entry], *, write: bool) -> None:
         worker = get_current_worker()
         bar = self._bar
 
@@ -216,7 +218,7 @@ class ImportScreen(Screen[None]):
 
         try:
             plan = plan_text(self.app.contacts, self.text, self.fmt, mapping=mapping, duplicates=self.app.duplicates,
-                             on_duplicate=on_duplicate, progress=progress)
+                             on_duplicate=on_duplicate, progress=progress, roles=roles)
         except (StoreError, ValueError) as error:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._failed, round_, str(error))
@@ -258,14 +260,19 @@ class ImportScreen(Screen[None]):
         self._round += 1
         self.query_one("#import-summary", Static).update(_("Importing…"))
         # Planned again: someone may have added a contact since the preview.
-        self._plan_in_background(self._round, self.mapping(), self._on_duplicate(), write=True)
+        self._plan_in_background(self._round, self.mapping(), self._on_duplicate(), self._roles(), write=True)
+
+    def _roles(self) -> list[Entry]:
+        """The roles dictionary, read here: the plan runs in a worker thread."""
+        return self.app.dictionaries.entries(CONTACT_ROLES)
 
     def _write(self, round_: int, plan: ImportResult) -> None:
         self._busy = False
         if round_ != self._round:
             return
         try:
-            write_import(self.app.contacts, plan, author=self.app.user)
+            write_import(self.app.contacts, plan, author=self.app.user, links=self.app.links,
+                         dictionaries=self.app.dictionaries)
         except StoreError as error:
             self.notify(str(error), severity="error", title=_("Not imported"), markup=False)
             self.query_one("#import-summary", Static).update(_("Nothing was imported."))
@@ -420,17 +427,21 @@ class ExportScreen(Screen[None]):
     def _start(self, ids: list[int], target: Path, fmt: str, version: str) -> None:
         self._busy = True
         self._result(_("Exporting…"))
-        self._export_in_background(ids, target, fmt, version)
+        # the repositories are fetched here: the export runs in a worker thread
+        self._export_in_background(ids, target, fmt, version, self.app.links,
+                                   self.app.dictionaries.entries(CONTACT_ROLES))
 
     @work(thread=True, exclusive=True, group="export")
-    def _export_in_background(self, ids: list[int], target: Path, fmt: str, version: str) -> None:
+    def _export_in_background(self, ids: list[int], target: Path, fmt: str, version: str, links: LinkRepository,
+                              roles: list[Entry]) -> None:
         bar = self._bar
 
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(bar.update, total=total, progress=done)
 
         try:
-            count = export_contacts(self.app.contacts, ids, target, fmt, vcard_version=version, progress=progress)
+            count = export_contacts(self.app.contacts, ids, target, fmt, vcard_version=version, progress=progress,
+                                    links=links, roles=roles)
         except StoreError as error:
             self.app.call_from_thread(self._finished, str(error), True)
         except OSError as error:

@@ -1,0 +1,134 @@
+"""A person's organization and role travel through vCard (ORG, ROLE) and CSV, and come back as
+a contact-person link: to the organization of the file, to one already in the database, or to
+one created with the import."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_org, make_person
+from tui_crm.domain.contact import Email
+from tui_crm.domain.contact_persons import ContactPersonLink
+from tui_crm.domain.dictionaries import CONTACT_ROLES
+from tui_crm.store import ContactQuery, ContactRepository, Database, create_database
+from tui_crm.store.dictionaries import DictionaryRepository
+from tui_crm.store.exchange import ADD_DUPLICATES, export_contacts, import_file, summary
+from tui_crm.store.links import LinkRepository
+
+
+class Session:
+    """The repositories of one program run on a database file."""
+
+    def __init__(self, path) -> None:
+        self.contacts = ContactRepository(Database(path))
+        self.links = LinkRepository(self.contacts)
+        self.dictionaries = DictionaryRepository(self.contacts.database)
+
+    def import_(self, file, **options):
+        return import_file(self.contacts, file, author="ola", links=self.links, dictionaries=self.dictionaries,
+                           **options)
+
+    def export(self, file, fmt: str, **options) -> int:
+        return export_contacts(self.contacts, self.contacts.find(ContactQuery()), file, fmt, links=self.links,
+                               roles=self.dictionaries.entries(CONTACT_ROLES), **options)
+
+    def id_of(self, name: str) -> int:
+        return next(i for i in self.contacts.find(ContactQuery()) if self.contacts.get(i).display_name == name)
+
+    def organization_of(self, name: str) -> tuple[str, str, bool] | None:
+        """(organization name, role, primary) of a person, None when unlinked."""
+        link = self.links.of_person(self.id_of(name))
+        if link is None:
+            return None
+        return self.contacts.get(link.organization_id).display_name, link.role, link.primary
+
+
+def new_database(path) -> Session:
+    create_database(path, {})
+    return Session(path)
+
+
+@pytest.fixture
+def source(tmp_path) -> Session:
+    session = new_database(tmp_path / "source.json")
+    acme = session.contacts.save(make_org("Acme Sp. z o.o."), author="ola")
+    for person, role in ((make_person("Anna", "Nowak", emails=[Email("anna@nowak.pl")]), "Accountant"), (make_person("Piotr", "Łoś"), "Kierownik zmiany")):
+        saved = session.contacts.save(person, author="ola")
+        session.links.link(ContactPersonLink(saved.id, acme.id, role=role), author="ola")
+    session.contacts.save(make_person("Ewa", "Bez Firmy"), author="ola")
+    return session
+
+
+@pytest.mark.parametrize(("fmt", "version"), [("vcf", "3.0"), ("vcf", "4.0"), ("csv", "3.0")])
+def test_persons_come_back_linked_to_their_organization_with_their_role(tmp_path, source, fmt, version):
+    out = tmp_path / f"all.{fmt}"
+    assert source.export(out, fmt, vcard_version=version) == 4
+    target = new_database(tmp_path / "target.json")
+    result = target.import_(out, on_duplicate=ADD_DUPLICATES)
+    assert (len(result.imported), result.failed, result.new_organizations) == (4, [], [])
+    again = Session(tmp_path / "target.json")  # what the file says, read afresh
+    assert again.organization_of("Anna Nowak") == ("Acme Sp. z o.o.", "Accountant", True)
+    assert again.organization_of("Piotr Łoś") == ("Acme Sp. z o.o.", "Kierownik zmiany", False)
+    assert again.organization_of("Ewa Bez Firmy") is None
+    # a role the roles dictionary did not know is offered from now on
+    assert "Kierownik zmiany" in [e.label for e in again.dictionaries.entries(CONTACT_ROLES)]
+
+
+def test_an_exported_card_names_the_organization_and_role(tmp_path, source):
+    out = tmp_path / "all.vcf"
+    source.export(out, "vcf")
+    anna = out.read_text(encoding="utf-8").split("END:VCARD")[[
+        i for i, card in enumerate(out.read_text(encoding="utf-8").split("END:VCARD")) if "Nowak" in card][0]]
+    assert "ORG:Acme Sp. z o.o." in anna and "ROLE:Accountant" in anna
+
+
+def test_a_person_joins_the_organization_of_that_name_already_in_the_database(tmp_path, source):
+    card = tmp_path / "one.vcf"
+    card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Zając;Jan;;;\r\nFN:Jan Zając\r\nORG:ACME  sp. z o.o.;Księgowość\r\n"
+                    "TITLE:Starszy specjalista\r\nROLE:Accountant\r\nEND:VCARD\r\n", encoding="utf-8")
+    contacts_before = len(source.contacts.find(ContactQuery()))
+    result = source.import_(card)
+    assert (len(result.imported), result.new_organizations) == (1, [])
+    assert source.organization_of("Jan Zając") == ("Acme Sp. z o.o.", "Accountant", False)
+    assert source.contacts.get(source.id_of("Jan Zając")).position == "Starszy specjalista"
+    assert len(source.contacts.find(ContactQuery())) == contacts_before + 1
+
+
+def test_an_organization_found_nowhere_is_created_once_for_all_its_persons(tmp_path):
+    session = new_database(tmp_path / "db.json")
+    file = tmp_path / "google.csv"
+    file.write_text("First Name,Last Name,Company,Job Title\r\nJan,Kos,Piekarnia Kłos,Piekarz\r\n"
+                    "Ola,Wrona,piekarnia kłos,\r\nIza,Sowa,,\r\n", encoding="utf-8")
+    dry = session.import_(file, dry_run=True)
+    assert [o.name for o in dry.new_organizations] == ["Piekarnia Kłos"]
+    assert "1 organization named by its persons will be created" in summary(dry)
+    assert session.contacts.find(ContactQuery()) == []  # a dry run writes nothing
+    result = session.import_(file)
+    assert "1 organization named by its persons was created" in summary(result)
+    again = Session(tmp_path / "db.json")
+    assert again.organization_of("Jan Kos") == ("Piekarnia Kłos", "", True)
+    assert again.organization_of("Ola Wrona") == ("Piekarnia Kłos", "", False)
+    assert again.organization_of("Iza Sowa") is None
+    assert again.contacts.get(again.id_of("Jan Kos")).position == "Piekarz"
+    assert len(again.contacts.find(ContactQuery())) == 4
+
+
+def test_a_person_who_already_belongs_to_an_organization_keeps_it(tmp_path, source):
+    card = tmp_path / "anna.vcf"
+    card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Nowak;Anna;;;\r\nFN:Anna Nowak\r\nORG:Inna Firma\r\n"
+                    "EMAIL:anna@nowak.pl\r\nEND:VCARD\r\n", encoding="utf-8")
+    result = source.import_(card, on_duplicate="merge")
+    assert len(result.merged) == 1
+    assert source.organization_of("Anna Nowak") == ("Acme Sp. z o.o.", "Accountant", True)
+
+
+def test_a_merged_person_without_an_organization_is_linked_to_the_one_the_file_names(tmp_path, source):
+    ewa = source.contacts.get(source.id_of("Ewa Bez Firmy"))
+    ewa.emails = [Email("ewa@sowa.pl")]
+    source.contacts.save(ewa, author="ola")
+    card = tmp_path / "ewa.vcf"
+    card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Bez Firmy;Ewa;;;\r\nFN:Ewa Bez Firmy\r\nORG:Sowa i Syn\r\n"
+                    "ROLE:Owner\r\nEMAIL:ewa@sowa.pl\r\nEND:VCARD\r\n", encoding="utf-8")
+    result = source.import_(card, on_duplicate="merge")
+    assert (len(result.merged), [o.name for o in result.new_organizations]) == (1, ["Sowa i Syn"])
+    assert Session(source.contacts.database.path).organization_of("Ewa Bez Firmy") == ("Sowa i Syn", "Owner", True)
