@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from factories import make_org, make_person
 
-from tui_crm.store import ContactRepository, Database, ReadOnlyError
+from tui_crm.store import ContactRepository, Database, ReadOnlyError, StoreError
 from tui_crm.store.attachments import (
     AttachmentError,
     AttachmentRepository,
+    ContentGone,
+    CopyCancelled,
     ExportTargetExists,
     files_folder,
 )
@@ -249,3 +251,127 @@ def test_files_of_a_person_are_separate(world, org, source):
     person = world.contacts.save(make_person("Anna", "Nowak"), author="seed")
     world.files.attach(person.id, source, author="anna")
     assert world.files.list_of(org.id) == [] and len(world.files.list_of(person.id)) == 1
+
+
+# -- progress and cancelling (the UI copies in a worker thread) -------------------------------
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    from tui_crm.store import attachments
+
+    monkeypatch.setattr(attachments, "CHUNK", 1000)
+
+
+@pytest.fixture
+def big(tmp_path: Path) -> Path:
+    path = tmp_path / "skan.tif"
+    path.write_bytes(os.urandom(10_500))  # 11 chunks of 1000
+    return path
+
+
+def left_in(folder: Path) -> list[str]:
+    """Every file under ``folder``, hidden temporary ones too."""
+    return sorted(p.name for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def test_attaching_reports_its_progress_chunk_by_chunk(world, org, big, small_chunks):
+    seen: list[tuple[int, int]] = []
+    record = world.files.attach(org.id, big, author="anna", progress=lambda done, total: seen.append((done, total)))
+    assert record.size == 10_500
+    assert seen == [(0, 10_500), *((n, 10_500) for n in range(1000, 10_001, 1000)), (10_500, 10_500)]
+
+
+def test_a_cancelled_attach_leaves_no_temporary_file_no_content_and_no_record(world, org, big, small_chunks, db_path):
+    seen: list[int] = []
+    with pytest.raises(CopyCancelled, match="Cancelled; nothing was attached"):
+        world.files.attach(org.id, big, author="anna", progress=lambda done, _total: seen.append(done),
+                           cancelled=lambda: len(seen) > 3)  # stops after 3 chunks
+    assert seen == [0, 1000, 2000, 3000]  # it did stop there, not at the end
+    assert left_in(db_path.parent / "crm-files") == []
+    assert World(db_path).files.list_of(org.id) == []
+    assert isinstance(CopyCancelled("x"), StoreError)  # shown like every store error
+
+
+def test_a_cancel_after_the_last_chunk_still_stores_nothing(world, org, big, small_chunks, db_path):
+    done = []
+    with pytest.raises(CopyCancelled):
+        world.files.attach(org.id, big, author="anna", progress=lambda n, _total: done.append(n),
+                           cancelled=lambda: bool(done) and done[-1] == 10_500)
+    assert left_in(db_path.parent / "crm-files") == []
+    assert World(db_path).files.list_of(org.id) == []
+
+
+def test_the_record_is_written_only_after_the_content_is_stored(world, org, big, db_path):
+    incoming = world.files.prepare_attach(org.id, big, "skan")
+    stored = world.files.store_content(incoming)
+    assert (stored.size, stored.sha256) == (10_500, hashlib.sha256(big.read_bytes()).hexdigest())
+    assert World(db_path).files.list_of(org.id) == []  # the content is there, no record yet
+    record = world.files.record(stored, author="anna")
+    assert [r.id for r in World(db_path).files.list_of(org.id)] == [record.id]
+    assert world.files.content_path(record).read_bytes() == big.read_bytes()
+
+
+def test_content_purged_between_the_copy_and_the_record_is_stored_again(world, org, big, db_path, monkeypatch):
+    stored = world.files.store_content(world.files.prepare_attach(org.id, big))
+    (files_folder(world.contacts.database) / stored.sha256[:2] / stored.sha256).unlink()  # another session purged it
+    with pytest.raises(ContentGone):
+        world.files.record(stored, author="anna")
+    assert World(db_path).files.list_of(org.id) == []
+
+    real_record = world.files.record
+    purged = []
+
+    def purged_once_meanwhile(stored, **kwargs):
+        if not purged:
+            purged.append(True)
+            (files_folder(world.contacts.database) / stored.sha256[:2] / stored.sha256).unlink()
+        return real_record(stored, **kwargs)
+
+    monkeypatch.setattr(world.files, "record", purged_once_meanwhile)
+    record = world.files.attach(org.id, big, author="anna")  # copies it again by itself
+    assert purged and world.files.content_path(record).read_bytes() == big.read_bytes()
+
+
+def test_discarding_given_up_content_keeps_what_a_record_names(world, org, source, big):
+    kept = world.files.attach(org.id, source, author="anna")
+    given_up = world.files.store_content(world.files.prepare_attach(org.id, big))
+    world.files.discard(given_up)
+    assert not (files_folder(world.contacts.database) / given_up.sha256[:2] / given_up.sha256).exists()
+    again = world.files.store_content(world.files.prepare_attach(org.id, source))
+    world.files.discard(again)  # the same content as a record's: it stays
+    assert world.files.content_path(kept).read_bytes() == CONTENT
+
+
+def test_export_reports_progress_and_a_cancelled_export_leaves_no_target(world, org, big, small_chunks, tmp_path):
+    record = world.files.attach(org.id, big, author="anna")
+    out = tmp_path / "out"
+    out.mkdir()
+    seen: list[tuple[int, int]] = []
+    written = world.files.export(record.id, out, progress=lambda done, total: seen.append((done, total)))
+    assert written.read_bytes() == big.read_bytes()
+    assert seen[0] == (0, 10_500) and seen[-1] == (10_500, 10_500) and len(seen) == 12
+
+    calls = []
+    with pytest.raises(CopyCancelled, match="Cancelled; nothing was exported"):
+        world.files.export(record.id, out / "kopia.tif", progress=lambda done, _total: calls.append(done),
+                           cancelled=lambda: len(calls) > 2)
+    assert calls == [0, 1000, 2000]
+    assert sorted(p.name for p in out.iterdir()) == ["skan.tif"]  # no target, no temporary file
+
+    written.write_bytes(b"mine")  # replacing, cancelled: the old file stays as it was
+    with pytest.raises(CopyCancelled):
+        world.files.export(record.id, written, overwrite=True, cancelled=lambda: True)
+    assert written.read_bytes() == b"mine"
+    assert sorted(p.name for p in out.iterdir()) == ["skan.tif"]
+
+
+def test_an_export_is_checked_before_anything_is_copied(world, org, big, tmp_path):
+    record = world.files.attach(org.id, big, author="anna")
+    target = tmp_path / "skan.tif"
+    target.write_bytes(b"mine")
+    with pytest.raises(ExportTargetExists):
+        world.files.plan_export(record.id, target)
+    plan = world.files.plan_export(record.id, target, overwrite=True)
+    assert target.read_bytes() == b"mine"  # planning writes nothing
+    assert world.files.write_export(plan) == target and target.read_bytes() == big.read_bytes()

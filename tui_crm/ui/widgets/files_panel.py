@@ -5,13 +5,21 @@ Keys: n attaches a file (its path typed, with the files of the typed folder sugg
 the suggestion), x exports a copy, d moves it to the trash, enter shows the details; t shows
 the contact's trashed files, where r restores one and X deletes it for good. Every rule (names,
 where content is kept, never overwriting silently) is the store's (``app.attachments``).
+
+Copying a file in or out may take minutes (a large scan over a slow link), so it runs in a
+thread worker: the dialog stays open showing the progress and escape stops the copy. Only the
+copy runs in the thread; the database write of a new record happens back on the UI thread,
+which owns the database and its listeners.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -21,18 +29,33 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import DataTable, Input, Static
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, ProgressBar, Static
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui_crm.domain.attachments import Attachment, human_size
 from tui_crm.i18n import _, format_datetime, format_number, ngettext
 from tui_crm.store import StoreError
-from tui_crm.store.attachments import ExportTargetExists
+from tui_crm.store.attachments import (
+    ATTACH_ATTEMPTS,
+    CancelCheck,
+    ContentGone,
+    CopyCancelled,
+    ExportPlan,
+    ExportTargetExists,
+    IncomingFile,
+    Progress,
+)
 
 from .footer import KeyFooter
 from .tables import selected_row_id
 
 NAME_WIDTH = 22
 DESCRIPTION_WIDTH = 18  # the row fits 80 columns; enter shows it all
+PROGRESS_SECONDS = 0.25  # how often a running copy's progress is shown (never per chunk)
+COPY_GROUP = "file-copy"
+
+ResultT = TypeVar("ResultT")
 
 
 def _cut(text: str, width: int) -> str:
@@ -63,14 +86,134 @@ class PathSuggester(Suggester):
         return None
 
 
-class AttachDialog(ModalScreen[Attachment | None]):
+class CopyingDialog(ModalScreen[ResultT]):
+    """A dialog whose work is a long copy, run in a thread worker so the terminal stays live.
+
+    While it copies, the inputs are disabled, a bar and a line show the progress (a few times
+    a second) and escape stops the copy; the store then removes whatever it had written. A
+    second escape leaves at once (for a source that no longer answers): the copy stops by
+    itself as soon as it can, since the dialog's workers are cancelled when it closes.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", _("Cancel"))]
+    #: Said when a copy is stopped.
+    CANCELLED = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stop = threading.Event()  # escape was pressed: read by the copying thread
+        self._copied = (0, 0)  # bytes done, total: written by the copying thread, shown by the timer
+        self._ticker: Timer | None = None
+
+    @property
+    def copying(self) -> bool:
+        return self._ticker is not None
+
+    def compose_progress(self) -> ComposeResult:
+        yield ProgressBar(id="copy-progress", show_percentage=False, show_eta=False)
+        yield Static("", id="copy-status", markup=False)
+
+    def on_mount(self) -> None:
+        self._show_busy(False)
+
+    def on_unmount(self) -> None:
+        self._stop.set()  # the worker is cancelled too; this also stops a copy not started yet
+
+    def start_copy(self, copy: Callable[[Progress, CancelCheck], Any]) -> None:
+        """Run ``copy(progress, cancelled)`` in a thread; ``copy_done`` or ``copy_failed`` follows."""
+        self._stop.clear()
+        self._copied = (0, 0)
+        self._ticker = self.set_interval(PROGRESS_SECONDS, self._show_progress)
+        self._show_busy(True)
+        self.run_worker(partial(self._copy_in_thread, copy), thread=True, group=COPY_GROUP, exit_on_error=False)
+
+    def _copy_in_thread(self, copy: Callable[[Progress, CancelCheck], Any]) -> Any:
+        worker = get_current_worker()
+
+        def cancelled() -> bool:
+            return self._stop.is_set() or worker.is_cancelled  # escape, or the dialog went away
+
+        def progress(done: int, total: int) -> None:
+            self._copied = (done, total)  # one assignment: the timer never sees half of it
+
+        return copy(progress, cancelled)
+
+    def _show_progress(self) -> None:
+        done, total = self._copied
+        self.query_one("#copy-progress", ProgressBar).update(total=max(total, done, 1), progress=done)
+        if self._stop.is_set():
+            text = _("Stopping the copy… (escape again leaves at once)")
+        elif total and done >= total:
+            text = _("Finishing…")  # flushing to the disk
+        else:
+            percent = done * 100 // total if total else 0
+            text = _("Copying… {percent} % ({done} of {total}) · escape stops it").format(
+                percent=format_number(percent), done=human_size(done), total=human_size(total))
+        self.query_one("#copy-status", Static).update(text)
+
+    def _show_busy(self, busy: bool) -> None:
+        for field in self.query(Input):
+            field.disabled = busy
+        self.query_one("#copy-progress").display = busy
+        self.query_one("#copy-status").display = busy
+        for hint in self.query(".hint"):  # the status line says what escape does meanwhile
+            hint.display = not busy
+        if busy:
+            self._show_progress()
+            return
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        fields = self.query(Input)
+        if fields:
+            fields.first().focus()
+
+    def action_cancel(self) -> None:
+        if self.copying and not self._stop.is_set():
+            self._stop.set()  # the thread stops before its next chunk; the worker's end tells
+            self._show_progress()
+            return
+        if self.copying:  # a second escape: leave now (see the class description)
+            self.notify(self.CANCELLED, markup=False)
+        self.dismiss(None)
+
+    @on(Worker.StateChanged)
+    def _copy_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != COPY_GROUP or not self.copying:
+            return
+        if event.state == WorkerState.SUCCESS:
+            self._show_busy(False)
+            self.copy_done(event.worker.result)
+        elif event.state == WorkerState.ERROR:
+            self._show_busy(False)
+            error = event.worker.error
+            if isinstance(error, CopyCancelled):
+                self.dismiss(None)
+                self.notify(str(error), markup=False)
+            elif isinstance(error, StoreError):
+                self.copy_failed(error)
+            elif isinstance(error, OSError):  # the store words its own; this is only a safety net
+                self.copy_failed(StoreError(_("Could not copy the file: {reason}").format(
+                    reason=error.strerror or error)))
+            elif error is not None:
+                raise error  # a bug: let the app report it as it does every other
+
+    def copy_done(self, result: Any) -> None:
+        raise NotImplementedError
+
+    def copy_failed(self, error: StoreError) -> None:
+        raise NotImplementedError
+
+
+class AttachDialog(CopyingDialog[Attachment | None]):
     """Ask for a file and a description, attach it; dismisses with the record, or None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", _("Cancel"))]
+    CANCELLED = _("Cancelled; nothing was attached.")
 
     def __init__(self, contact_id: int) -> None:
         super().__init__()
         self.contact_id = contact_id
+        self._attempts = 0
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog files-dialog"):
@@ -80,26 +223,62 @@ class AttachDialog(ModalScreen[Attachment | None]):
             yield Static(_("Description:"), markup=False)
             yield Input(id="attach-description", compact=True)
             yield Static("", id="attach-error", classes="error", markup=False)
+            yield from self.compose_progress()
             yield Static(_("enter attaches · tab next field · escape cancels"), classes="hint", markup=False)
         yield KeyFooter()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.copying:
+            return
         path = self.query_one("#attach-path", Input).value
         description = self.query_one("#attach-description", Input).value
         try:
-            record = self.app.attachments.attach(self.contact_id, path, description, author=self.app.user)
+            incoming = self.app.attachments.prepare_attach(self.contact_id, path, description)
         except StoreError as error:  # the typed text stays, to be corrected
-            self.query_one("#attach-error", Static).update(str(error))
+            self.copy_failed(error)
+            return
+        self._attempts = 0
+        self._copy(incoming)
+
+    def _copy(self, incoming: IncomingFile) -> None:
+        self._attempts += 1
+        self.query_one("#attach-error", Static).update("")
+        store = self.app.attachments
+        self.start_copy(lambda progress, cancelled: store.store_content(incoming, progress=progress, cancelled=cancelled))
+
+    def copy_done(self, result: Any) -> None:
+        stored: IncomingFile = result
+        if self._stop.is_set():  # escape came after the last chunk: give it up all the same
+            try:
+                self.app.attachments.discard(stored)
+            except StoreError:
+                pass  # unreferenced content is harmless; a later attach of it reuses it
+            self.dismiss(None)
+            self.notify(self.CANCELLED, markup=False)
+            return
+        try:  # the database write: here, on the UI thread
+            record = self.app.attachments.record(stored, author=self.app.user)
+        except ContentGone as error:
+            if self._attempts < ATTACH_ATTEMPTS:
+                self._copy(stored)
+            else:
+                self.copy_failed(error)
+            return
+        except StoreError as error:
+            self.copy_failed(error)
             return
         self.dismiss(record)
 
+    def copy_failed(self, error: StoreError) -> None:
+        self.query_one("#attach-error", Static).update(str(error))
 
-class ExportDialog(ModalScreen[Path | None]):
+
+class ExportDialog(CopyingDialog[Path | None]):
     """Ask where to export a copy; asks before replacing a file. Dismisses with the path written."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", _("Cancel"))]
+    CANCELLED = _("Cancelled; nothing was exported.")
 
     def __init__(self, record: Attachment) -> None:
         super().__init__()
@@ -110,34 +289,48 @@ class ExportDialog(ModalScreen[Path | None]):
             yield Static(_("Export a copy of “{name}” to:").format(name=self.record.name), classes="title", markup=False)
             yield Input(str(Path("~") / self.record.name), id="export-path", suggester=PathSuggester(), compact=True)
             yield Static("", id="export-error", classes="error", markup=False)
+            yield from self.compose_progress()
             yield Static(_("a folder keeps the name · enter exports · escape cancels"), classes="hint", markup=False)
         yield KeyFooter()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._write(event.value, overwrite=False)
+        if not self.copying:
+            self._write(event.value, overwrite=False)
 
     def _write(self, target: str, *, overwrite: bool) -> None:
-        from ..screens.confirm import ConfirmScreen
-
         assert self.record.id is not None
-        try:
-            written = self.app.attachments.export(self.record.id, target, overwrite=overwrite)
+        try:  # every check, the question about an existing file too, before copying
+            plan: ExportPlan = self.app.attachments.plan_export(self.record.id, target, overwrite=overwrite)
         except ExportTargetExists as exists:
-            existing = exists.path  # the name "exists" is gone once the except block ends
-
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    self._write(str(existing), overwrite=True)
-
-            question = _("{path} already exists. Replace it with “{name}”?").format(path=existing, name=self.record.name)
-            self.app.push_screen(ConfirmScreen(question, yes=_("Replace"), no=_("Keep it")), answered)
+            self._ask_to_replace(exists.path)
             return
         except StoreError as error:
-            self.query_one("#export-error", Static).update(str(error))
+            self.copy_failed(error)
             return
-        self.dismiss(written)
+        self.query_one("#export-error", Static).update("")
+        store = self.app.attachments
+        self.start_copy(lambda progress, cancelled: store.write_export(plan, progress=progress, cancelled=cancelled))
+
+    def _ask_to_replace(self, existing: Path) -> None:
+        from ..screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write(str(existing), overwrite=True)
+
+        question = _("{path} already exists. Replace it with “{name}”?").format(path=existing, name=self.record.name)
+        self.app.push_screen(ConfirmScreen(question, yes=_("Replace"), no=_("Keep it")), answered)
+
+    def copy_done(self, result: Any) -> None:
+        self.dismiss(result)  # written whole, even if escape came after the last chunk
+
+    def copy_failed(self, error: StoreError) -> None:
+        if isinstance(error, ExportTargetExists):  # it appeared while copying
+            self._ask_to_replace(error.path)
+            return
+        self.query_one("#export-error", Static).update(str(error))
 
 
 class FileDetails(ModalScreen[None]):
