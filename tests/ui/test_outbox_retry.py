@@ -92,3 +92,14 @@ async def test_a_message_left_waiting_is_sent_when_the_app_starts(ui, make_app, 
     assert len(smtp.envelopes) == 1 and smtp.envelopes[0].rcpt_tos == ["anna@firma.pl"]
     stored = {m.to: m for m in OutboxRepository(ui.reopen(db_path).database).list()}
     assert stored["anna@firma.pl"].status == "sent"
+
+
+async def test_a_message_the_server_refused_is_not_sent_again_at_the_next_start(ui, make_app, db_path, smtp) -> None:
+    async with make_app(db_path).run_test(size=ui.SIZE) as pilot:
+        await settle(pilot.app, pilot)  # refused on start: failed
+    smtp.refuse = ""
+    async with make_app(db_path).run_test(size=ui.SIZE) as pilot:
+        await settle(pilot.app, pilot)  # a refusal is for the user to look at: r or a sends it
+    assert smtp.envelopes == []
+    stored = {m.to: m for m in OutboxRepository(ui.reopen(db_path).database).list()}
+    assert (stored["anna@firma.pl"].status, stored["anna@firma.pl"].attempts) == ("failed", 1)

@@ -68,10 +68,13 @@ class OutboxRepository:
         ]
         return sorted(found, key=lambda m: (m.created_at, m.id or 0), reverse=True)
 
-    def to_retry(self, now: datetime | None = None) -> list[OutboxMessage]:
-        """Messages a retry would send: queued, failed, or abandoned while sending; oldest first."""
+    def to_retry(self, now: datetime | None = None, *, failed: bool = True) -> list[OutboxMessage]:
+        """Messages a retry would send: queued, failed (unless ``failed=False``: the automatic
+        retry at start leaves what a server refused to the user), or abandoned while sending;
+        oldest first."""
         self.database.poll()  # another session may have queued or sent some meanwhile
-        return [m for m in reversed(self.list()) if _claimable(m, now or datetime.now(UTC))]
+        moment = now or datetime.now(UTC)
+        return [m for m in reversed(self.list()) if _claimable(m, moment) and (failed or m.status != FAILED)]
 
     # -- writing ---------------------------------------------------------------------------
 

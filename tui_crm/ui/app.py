@@ -126,10 +126,11 @@ class CrmApp(App[None]):
             self.notify(_("This database is read-only: you can look, but not change anything."), severity="warning")
         self.push_screen(ContactListScreen())
         self.set_interval(POLL_SECONDS, self.poll_database)
-        if not self.database.read_only and self.outbox.to_retry():
+        if not self.database.read_only and self.outbox.to_retry(failed=False):
             from .screens.outbox import retry_waiting
 
-            self.call_after_refresh(retry_waiting, self)  # messages left waiting by an earlier session
+            # messages left waiting by an earlier session (not those a server refused: the user decides)
+            self.call_after_refresh(lambda: retry_waiting(self, failed=False))
 
     def poll_database(self) -> None:
         """Pick up other sessions' writes (one stat when nothing changed)."""

@@ -40,12 +40,13 @@ def claim_waiting(app: Any, messages: list[OutboxMessage]) -> tuple[list[tuple[O
     return claimed, without
 
 
-def retry_waiting(app: Any) -> int:
-    """Send every waiting message in the background (at start, or "retry all"); how many go."""
+def retry_waiting(app: Any, *, failed: bool = True) -> int:
+    """Send every waiting message in the background (at start without the ``failed`` ones, or
+    "retry all"); how many go."""
     from .compose import delivery_notice, send_in_background
 
     try:
-        claimed, _without = claim_waiting(app, app.outbox.to_retry())
+        claimed, _without = claim_waiting(app, app.outbox.to_retry(failed=failed))
     except StoreError as error:
         app.notify(str(error), severity="error", markup=False)
         return 0
