@@ -182,3 +182,27 @@ def test_switched_off_contact_person_flag_survives_a_reopen(db_path: Path, world
     assert not saved.contact_person
     reread = LinkRepository(ContactRepository(Database(db_path))).of_person(anna.id)
     assert reread.contact_person is False
+
+
+def test_trashing_persons_together_hands_each_primary_flag_to_the_chosen_successor(world) -> None:
+    contacts, links, org, other_org, (anna, bogdan, celina) = world
+    link(links, anna, org)
+    link(links, bogdan, org)
+    link(links, celina, org)
+    lone = contacts.save(make_person("Damian", "Sam"), author="a")
+    link(links, lone, other_org)  # primary, nobody else there: no successor needed
+    leaving = links.primaries_leaving([anna.id, bogdan.id, lone.id])
+    assert [(primary.person_id, [s.person_id for s in staying]) for primary, staying in leaving] == [
+        (anna.id, [celina.id])]  # Bogdan leaves too: not a candidate
+
+    with pytest.raises(LinkError, match="primary contact"):
+        links.trash([anna.id, bogdan.id], author="ola")  # no successor chosen: nothing written
+    with pytest.raises(LinkError):
+        links.trash([anna.id, bogdan.id], author="ola", successors={org.id: bogdan.id})  # one who leaves too
+    assert contacts.get(anna.id).deleted_at is None
+
+    result = links.trash([anna.id, bogdan.id, lone.id], author="ola", successors={org.id: celina.id})
+    assert sorted(result.saved) == sorted([anna.id, bogdan.id, lone.id])
+    again = LinkRepository(ContactRepository(Database(contacts.database.path)))
+    assert [(l.person_id, l.primary) for l in again.of_organization(org.id)] == [(celina.id, True)]
+    assert all(again.contacts.get(i).deleted_at for i in (anna.id, bogdan.id, lone.id))

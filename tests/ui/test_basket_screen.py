@@ -8,9 +8,11 @@ from pathlib import Path
 
 from factories import admins_group
 
+from tui_crm.domain.contact_persons import ContactPersonLink
 from tui_crm.domain.permissions import EVERYONE, PermissionGroup
 from tui_crm.store import Database
 from tui_crm.store.baskets import BasketRepository
+from tui_crm.store.links import LinkRepository
 from tui_crm.store.permissions import PermissionRepository
 from tui_crm.store.settings import SettingsRepository
 from tui_crm.ui.screens.bulk_edit import BulkEditScreen
@@ -18,6 +20,7 @@ from tui_crm.ui.screens.confirm import ConfirmScreen
 from tui_crm.ui.screens.contact_list import ContactListScreen
 from tui_crm.ui.screens.merge import MergeScreen
 from tui_crm.ui.screens.options_menu import OptionsMenuScreen
+from tui_crm.ui.screens.successor_picker import SuccessorPickerScreen
 from tui_crm.ui.widgets.virtual_table import VirtualTable
 
 ALFA, ANNA, LUKASZ, ZURAW = "Alfa Sp. z o.o.", "Anna Nowak", "Łukasz Wójcik", "Zakład Ślusarski Żuraw"
@@ -145,6 +148,33 @@ async def test_actions_delete_moves_the_basket_to_the_trash_after_asking(ui, sam
         assert ui.count_label(app) == "2 contacts"  # trashed contacts leave the basket
     repo = ui.reopen(sample_db)
     assert sorted(c.display_name for c in repo.trash()) == [ANNA, LUKASZ]
+
+
+async def test_deleting_a_primary_contact_with_the_basket_asks_who_takes_over(ui, sample_db, sample_ids,
+                                                                              make_app) -> None:
+    repo = ui.reopen(sample_db)
+    links = LinkRepository(repo)
+    for name in (ANNA, LUKASZ):  # Anna (first) is the primary contact of Alfa
+        links.link(ContactPersonLink(sample_ids[name], sample_ids[ALFA]), author="seed")
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await pilot.press("down", "space")  # Anna only
+        await pilot.press("a", "d", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, SuccessorPickerScreen)
+        assert "primary contact of “Alfa Sp. z o.o.”" in "\n".join(ui.screen_lines(app))
+        await pilot.press("escape")  # changed her mind: nothing is trashed
+        await pilot.pause()
+        assert any("Nothing was moved to the trash" in n for n in ui.notifications(app))
+        assert ui.shown_names(app) == ALL
+        await pilot.press("a", "d", "y")
+        await pilot.pause()
+        await pilot.press("enter")  # Łukasz, the only one left
+        await pilot.pause()
+        assert ui.shown_names(app) == [ALFA, LUKASZ, ZURAW]
+    again = LinkRepository(ui.reopen(sample_db))
+    assert [(link.person_id, link.primary) for link in again.of_organization(sample_ids[ALFA])] == [
+        (sample_ids[LUKASZ], True)]
 
 
 async def test_actions_delete_needs_the_delete_permission(ui, sample_db, make_app) -> None:

@@ -12,7 +12,7 @@ from tui_crm.i18n import _
 
 from . import history as h
 from .contact_index import ContactIndex, ContactQuery
-from .database import Database, paused_gc
+from .database import Database, WriteBatch, joined, paused_gc
 from .errors import ConflictError, NotFoundError, StoreError
 from .history import CONTACT_ENTITY, HistoryRepository
 from .journal import Op
@@ -169,12 +169,13 @@ class ContactRepository:
                 saved[new.id] = None
         return BulkResult(tuple(saved), tuple(skipped))
 
-    def delete_many(self, contact_ids: list[int], *, author: str) -> BulkResult:
-        """Move many contacts to the trash in one write; ones already there or gone are skipped."""
+    def delete_many(self, contact_ids: list[int], *, author: str, batch: WriteBatch | None = None) -> BulkResult:
+        """Move many contacts to the trash in one write (``batch``: joining that one); ones
+        already there or gone are skipped."""
         saved: list[int] = []
         skipped: list[Skipped] = []
         now = utc_now()
-        with self.database.write() as batch:
+        with joined(self.database, batch) as write:
             for contact_id in dict.fromkeys(contact_ids):
                 current = self._table.raw_get(contact_id)
                 reason = stale_reason(current, None)
@@ -186,8 +187,8 @@ class ContactRepository:
                 doc["deleted_at"], doc["deleted_by"] = now, author
                 doc["updated_at"], doc["updated_by"] = now, author
                 doc["version"] = int(current.get("version", 0)) + 1
-                batch.put(TABLE, contact_id, doc)
-                self.history.record_changes(batch, CONTACT_ENTITY, contact_id, current, doc, author=author,
+                write.put(TABLE, contact_id, doc)
+                self.history.record_changes(write, CONTACT_ENTITY, contact_id, current, doc, author=author,
                                             action=h.DELETED)
                 saved.append(contact_id)
         return BulkResult(tuple(saved), tuple(skipped))

@@ -362,6 +362,16 @@ class Database:
 
 
 @contextmanager
+def joined(database: Database, batch: WriteBatch | None) -> Iterator[WriteBatch]:
+    """``batch`` when a caller's write is under way (the change joins it), else a write of its own."""
+    if batch is not None:
+        yield batch
+    else:
+        with database.write() as own:
+            yield own
+
+
+@contextmanager
 def paused_gc(*, freeze: bool = True) -> Iterator[None]:
     """Suspend the cyclic garbage collector while allocating many long-lived objects.
 

@@ -7,10 +7,11 @@ links it touches change in the same batch.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from tui_crm.domain.bulk_edit import BulkResult
 from tui_crm.domain.contact import display_name
 from tui_crm.domain.contact_persons import (
     ContactPersonLink,
@@ -24,7 +25,7 @@ from tui_crm.domain.portal import default_permissions
 from tui_crm.i18n import _
 
 from .contacts import ContactRepository, utc_now
-from .database import WriteBatch
+from .database import WriteBatch, joined
 from .errors import ConflictError, NotFoundError, StoreError
 from .journal import Op
 from .settings import DEFAULT_PERMISSIONS, SettingsRepository
@@ -186,6 +187,40 @@ class LinkRepository:
                 if {doc["a"], doc["b"]} == {a, b}:
                     batch.remove(RELATIONS, relation_id)
 
+    def primaries_leaving(self, person_ids: Iterable[int]) -> list[tuple[ContactPersonLink, list[ContactPersonLink]]]:
+        """For trashing ``person_ids`` together: each leaving primary contact whose organization
+        keeps other live contact persons, with those (the successor candidates), by organization."""
+        leaving = set(person_ids)
+        found = []
+        for person_id in sorted(leaving):
+            link = self.of_person(person_id)
+            if link is None or not link.primary or not self._live(person_id):
+                continue
+            staying = [other for other in self.of_organization(link.organization_id) if other.person_id not in leaving]
+            if staying:
+                found.append((link, staying))
+        return found
+
+    def trash(self, contact_ids: list[int], *, author: str, successors: Mapping[int, int] | None = None) -> BulkResult:
+        """Move contacts to the trash in one write; ``successors`` (organization id -> person
+        id) become primary where a leaving primary contact leaves others behind: every one of
+        ``primaries_leaving`` needs one, or nothing is written (``LinkError``)."""
+        successors = successors or {}
+        with self._write() as batch:
+            for link, staying in self.primaries_leaving(contact_ids):
+                heir = successors.get(link.organization_id)
+                if heir not in {other.person_id for other in staying}:
+                    raise LinkRuleError(_("“{person}” is the primary contact of “{organization}”: choose who becomes "
+                                          "the primary contact instead.").format(
+                        person=self._name(link.person_id), organization=self._name(link.organization_id)))
+                self._clear_primary(batch, link.organization_id, author)
+                successor = self.of_person(heir)  # type: ignore[arg-type]
+                assert successor is not None
+                successor.primary = True
+                self._stamp(successor, self._links.raw_get(successor.id), author)
+                batch.put(LINKS, successor.id, successor.to_doc())
+            return self.contacts.delete_many(contact_ids, author=author, batch=batch)
+
     def add_imported(self, batch: WriteBatch, pairs: list[tuple[int, int, str]], *, author: str) -> int:
         """Link imported persons (person id, organization id, role) within the import's write;
         returns how many were linked. A person who already belongs to an organization keeps it
@@ -212,13 +247,10 @@ class LinkRepository:
     # -- internals -------------------------------------------------------------------------
 
     @contextmanager
-    def _write(self, joined: WriteBatch | None = None) -> Iterator[WriteBatch]:
+    def _write(self, batch: WriteBatch | None = None) -> Iterator[WriteBatch]:
         try:
-            if joined is not None:
-                yield joined
-            else:
-                with self.database.write() as batch:
-                    yield batch
+            with joined(self.database, batch) as write:
+                yield write
         except LinkRuleError as error:
             raise LinkError(str(error)) from error
 

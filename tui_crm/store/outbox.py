@@ -11,8 +11,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -28,7 +27,7 @@ from tui_crm.domain.outbox import (
     OutboxMessage,
 )
 
-from .database import Database, WriteBatch
+from .database import Database, WriteBatch, joined
 from .delivery import DeliveryError, Sender
 from .timestamps import utc_now
 
@@ -88,7 +87,7 @@ class OutboxRepository:
             raise ValueError("a message needs a recipient and a kind")
         message = OutboxMessage(to=to, subject=subject, body=body, kind=kind, channel=channel,
                                 contact_id=contact_id, link_id=link_id)
-        with self._joined(batch) as write:
+        with joined(self.database, batch) as write:
             message.id = write.new_id(TABLE)
             message.status = QUEUED
             message.version = 1
@@ -166,13 +165,6 @@ class OutboxRepository:
         message.updated_at = utc_now()
         batch.put(TABLE, message.id, message.to_doc())
 
-    @contextmanager
-    def _joined(self, batch: WriteBatch | None) -> Iterator[WriteBatch]:
-        if batch is not None:
-            yield batch
-        else:
-            with self.database.write() as own:
-                yield own
 
 
 def attempt(sender: Sender, message: OutboxMessage) -> Exception | None:

@@ -406,24 +406,37 @@ class ContactListScreen(ContactActions, Screen[None]):
             return
 
         def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                result = self.app.contacts.delete_many(ids, author=self.app.user)
-            except StoreError as error:
-                self.notify(str(error), severity="error", markup=False)
-                return
-            message = ngettext("{n} contact moved to the trash (shift+t shows the trash).",
-                               "{n} contacts moved to the trash (shift+t shows the trash).",
-                               len(result.saved)).format(n=format_number(len(result.saved)))
-            if result.skipped:
-                message += " " + _("Skipped: {names}.").format(
-                    names="; ".join(f"{s.name}: {s.reason}" for s in result.skipped[:5]))
-            self.notify(message, markup=False, severity="warning" if result.skipped else "information")
+            if yes:
+                self.run_worker(self._trash_basket(ids), group="basket-delete", exclusive=True)
 
         question = ngettext("Move {n} contact in the basket to the trash?",
                             "Move {n} contacts in the basket to the trash?", len(ids)).format(n=format_number(len(ids)))
         self.app.push_screen(ConfirmScreen(question, yes=_("Delete")), answered)
+
+    async def _trash_basket(self, ids: list[int]) -> None:
+        """Trash the basket's contacts; a primary contact leaving others behind first hands the
+        flag to the person the user chooses (escape: nothing is trashed)."""
+        from .successor_picker import picker_for
+
+        successors: dict[int, int] = {}
+        for leaving, staying in self.app.links.primaries_leaving(ids):
+            chosen = await self.app.push_screen_wait(picker_for(self.app, leaving, staying))
+            if chosen is None:
+                self.notify(_("Nothing was moved to the trash."), markup=False)
+                return
+            successors[leaving.organization_id] = chosen
+        try:
+            result = self.app.links.trash(ids, author=self.app.user, successors=successors)
+        except StoreError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        message = ngettext("{n} contact moved to the trash (shift+t shows the trash).",
+                           "{n} contacts moved to the trash (shift+t shows the trash).",
+                           len(result.saved)).format(n=format_number(len(result.saved)))
+        if result.skipped:
+            message += " " + _("Skipped: {names}.").format(
+                names="; ".join(f"{s.name}: {s.reason}" for s in result.skipped[:5]))
+        self.notify(message, markup=False, severity="warning" if result.skipped else "information")
 
     def _basket_clear(self) -> None:
         from .confirm import ConfirmScreen

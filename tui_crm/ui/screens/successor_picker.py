@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui_crm.domain.contact_persons import ContactPersonLink
 from tui_crm.i18n import _
 
 from .contact_person_form import contact_name
@@ -45,8 +46,12 @@ def successor_picker(app, person_id: int) -> SuccessorPickerScreen | None:
     candidates = app.links.successor_candidates(person_id)
     if not candidates:
         return None
-    link = app.links.of_person(person_id)
+    return picker_for(app, app.links.of_person(person_id), candidates)
+
+
+def picker_for(app, leaving: ContactPersonLink, candidates: list[ContactPersonLink]) -> SuccessorPickerScreen:
+    """The chooser among ``candidates`` for the primary contact ``leaving`` leaves behind."""
     question = _("“{person}” is the primary contact of “{organization}”. Who becomes the primary contact instead?").format(
-        person=contact_name(app, person_id), organization=contact_name(app, link.organization_id)
+        person=contact_name(app, leaving.person_id), organization=contact_name(app, leaving.organization_id)
     )
     return SuccessorPickerScreen(question, [(c.person_id, contact_name(app, c.person_id)) for c in candidates])
