@@ -589,3 +589,13 @@ def _phonenumbers(raw: str) -> str:
 @given(st.text(alphabet="+48 0123456789-", min_size=1, max_size=16).filter(str.strip))
 def test_a_phone_is_normalized_as_phonenumbers_does(raw: str) -> None:
     assert _verdict(normalize_phone, raw) == _phonenumbers(raw)
+
+
+@settings(max_examples=400)
+@given(st.integers(100_000_000, 999_999_999))
+def test_a_polish_number_is_valid_exactly_when_phonenumbers_says_so(national: int) -> None:
+    """The quick check of E.164 Polish numbers (an import's usual case) agrees both ways."""
+    from tui_crm.domain.validation import _valid_polish
+
+    number = phonenumbers.PhoneNumber(country_code=48, national_number=national)
+    assert _valid_polish(str(national)) == phonenumbers.is_valid_number(number)

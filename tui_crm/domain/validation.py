@@ -82,8 +82,35 @@ def _phone_parse_message(exc: NumberParseException) -> str:
 _POLISH_E164 = re.compile(r"\+48([1-9][0-9]{8})")
 
 
-def _polish_number(national: int) -> phonenumbers.PhoneNumber:
-    return phonenumbers.PhoneNumber(country_code=48, national_number=national)
+def _valid_polish(national: str) -> bool:
+    """``phonenumbers.is_valid_number`` for a Polish national number, with its metadata's
+    patterns joined into one expression (7x quicker: an import checks 150,000 numbers)."""
+    general, types = _polish_patterns(len(national))
+    return general is not None and types is not None and bool(general.fullmatch(national)) and bool(
+        types.fullmatch(national))
+
+
+#: the number types ``phonenumbers`` tries in turn: a number matching any of them is valid
+_NUMBER_TYPES = ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan", "voicemail",
+                 "fixed_line", "mobile")
+
+
+@lru_cache(maxsize=32)
+def _polish_patterns(length: int) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The general pattern and the number types' patterns joined, for numbers of ``length`` digits."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("PL")
+
+    def pattern(desc: Any) -> str | None:
+        if desc is None or not desc.national_number_pattern:
+            return None
+        if desc.possible_length and length not in desc.possible_length:
+            return None
+        return desc.national_number_pattern
+
+    general = pattern(metadata.general_desc)
+    types = [p for name in _NUMBER_TYPES if (p := pattern(getattr(metadata, name)))]
+    return (re.compile(general) if general else None,
+            re.compile("|".join(f"(?:{p})" for p in types)) if types else None)
 
 
 def normalize_phone(raw: str, region: str = "PL") -> str:
@@ -96,7 +123,7 @@ def normalize_phone(raw: str, region: str = "PL") -> str:
     if not text:
         raise ValueError(_("Enter a phone number."))
     polish = _POLISH_E164.fullmatch(text.replace(" ", "").replace("-", ""))
-    if polish and phonenumbers.is_valid_number(_polish_number(int(polish[1]))):
+    if polish and _valid_polish(polish[1]):
         return polish[0]  # already E.164: the common case of an import, without parsing
     try:
         number = phonenumbers.parse(text, (region or "").upper() or None)
