@@ -205,3 +205,18 @@ def test_backspace_returns_the_earlier_result_and_data_changes_are_seen(repo: Co
     assert repo.find(ContactQuery(text="kowal")) == kowal
     added = repo.save(make_person("Jan", "Kowalczyk"), author="a")
     assert added.id in repo.find(ContactQuery(text="kowal"))
+
+
+def test_contacts_of_a_big_batch_are_searchable_before_and_after_their_search_texts_are_built(
+        repo: ContactRepository) -> None:
+    from tui_crm.store.contact_index import BULK_CHANGE
+
+    people = [make_person("Jan", f"Żurawski{n:03}") for n in range(BULK_CHANGE + 10)]
+    with repo.database.write() as batch:  # one write, as an import makes it
+        for person in people:
+            batch.put("contacts", batch.new_id("contacts"), person.to_doc())
+    repo.database.poll()
+    assert not repo.prepare_search(limit=0)  # left for later: the batch wrote quickly
+    assert len(repo.find(ContactQuery(text="zurawski0"))) == len(people)  # a search builds what it needs
+    assert repo.prepare_search(limit=0)
+    assert [repo.get(i).last_name for i in repo.find(ContactQuery(text="żurawski059"))] == ["Żurawski059"]

@@ -107,7 +107,8 @@ class ContactIndex:
 
     def update_many(self, changes: list[tuple[int, dict[str, Any] | None]]) -> None:
         """Many contacts changed (a bulk edit, a merge, an import): patching each sorted order
-        per contact would cost seconds, so the orders are dropped and re-sorted when next used."""
+        per contact would cost seconds, so the orders are dropped and re-sorted when next used,
+        and the search texts are left for ``index_pending`` (as at start-up)."""
         if len(changes) < BULK_CHANGE:
             for contact_id, doc in changes:
                 self.update(contact_id, doc)
@@ -117,7 +118,8 @@ class ContactIndex:
                 del self._docs[contact_id], self._name_keys[contact_id]
                 self._haystacks.pop(contact_id, None)
             if doc is not None and not doc.get("deleted_at"):
-                self._add(contact_id, doc)
+                self._add(contact_id, doc, search=False)
+                self._unindexed.append(contact_id)
         self._invalidate()
 
     def find(self, query: ContactQuery) -> list[int]:
@@ -150,9 +152,10 @@ class ContactIndex:
 
     # -- internals -------------------------------------------------------------------------
 
-    def _add(self, contact_id: int, doc: dict[str, Any]) -> None:
+    def _add(self, contact_id: int, doc: dict[str, Any], *, search: bool = True) -> None:
         self._docs[contact_id] = doc
-        self._haystacks[contact_id] = search_haystack(doc)
+        if search:
+            self._haystacks[contact_id] = search_haystack(doc)
         self._name_keys[contact_id] = sort_key(display_name(doc), self.language)
 
     def _invalidate(self) -> None:

@@ -112,9 +112,10 @@ class ContactListScreen(ContactActions, Screen[None]):
         self._indexer = self.set_interval(0.02, self._prepare_search)
 
     def _prepare_search(self) -> None:
-        """Build the search index in small slices after the first paint, keeping keys snappy."""
+        """Build the search index in small slices after the first paint (and after a big
+        change such as an import), keeping keys snappy."""
         if self.app.contacts.prepare_search(limit=3000):
-            self._indexer.stop()
+            self._indexer.pause()
 
     # -- what is shown ---------------------------------------------------------------------
 
@@ -180,6 +181,8 @@ class ContactListScreen(ContactActions, Screen[None]):
         self.query_one(VirtualTable).refresh_rows()
         self._show_marks()
         self._run_query()
+        if not self.app.contacts.prepare_search(limit=0):  # a big change left search texts to build
+            self._indexer.resume()
 
     def selected_contact_id(self) -> int | None:
         return self.query_one(VirtualTable).cursor_key
