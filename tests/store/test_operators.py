@@ -164,3 +164,17 @@ def test_an_edit_of_a_stale_operator_is_refused_not_lost(db_path: Path) -> None:
     with pytest.raises(OperatorError):
         mine.save(Operator("anna", "Anna Kowalska"), author="a", seen=seen)
     assert OperatorRepository(Database(db_path)).get("anna").name == "Anna Nowak"
+
+
+def test_an_operator_nothing_names_can_be_deleted_one_in_use_cannot(db_path: Path) -> None:
+    operators = operators_on(db_path)
+    operators.save(Operator("anna"), author="seed", new=True)
+    operators.save(Operator("ana"), author="seed", new=True)  # mistyped
+    named = {"anna": 3}
+    operators.count_uses(lambda login: named.get(login, 0))
+    with pytest.raises(OperatorError, match="named by 3 records"):
+        operators.delete("anna")
+    operators.delete("ana")
+    assert [o.login for o in operators_on(db_path).all()] == ["anna"]
+    with pytest.raises(OperatorError, match="no longer exists"):
+        operators.delete("ana")

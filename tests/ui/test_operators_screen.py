@@ -163,3 +163,26 @@ async def test_a_toggles_active_but_not_for_the_session_operator(ui, db_path, ma
         await pilot.press("a")
         await pilot.pause()
         assert operators_on(db_path).get("bartek").active is True
+
+
+async def test_d_deletes_an_unused_login_but_not_one_an_activity_names(ui, db_path, make_app):
+    from activity_data import USER as TESTER
+    from activity_data import seed_activities
+
+    seed_activities(db_path)  # operators: anna (an activity of hers) and the tester
+    operators_on(db_path).save(Operator("bratek"), author="seed", new=True)  # a typo nobody uses
+    app = make_app(db_path, user=TESTER)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        screen = await open_operators(pilot)
+        assert [row[1] for row in table_rows(screen)] == ["anna", "bratek", TESTER]
+        await pilot.press("d", "y")  # anna
+        await pilot.pause()
+        assert any("named by 1 record" in m for m in ui.notifications(app))
+        await pilot.press("down", "d")  # bratek
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("d")  # the cursor is on the tester now: this session
+        await pilot.pause()
+        assert any("cannot be deleted while you work as it" in m for m in ui.notifications(app))
+    assert [o.login for o in operators_on(db_path).all()] == ["anna", TESTER]

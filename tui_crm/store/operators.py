@@ -2,19 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tui_crm.domain.operators import Operator, OperatorError, clean_login
-from tui_crm.i18n import _
+from tui_crm.i18n import _, ngettext
 
 from .contacts import utc_now
 from .database import Database
 
 TABLE = "operators"
 
+#: how many records (activities, contacts, permission groups …) name a login
+UsageCounter = Callable[[str], int]
+
 
 class OperatorRepository:
     def __init__(self, database: Database) -> None:
         self.database = database
         self._table = database.table(TABLE)
+        self._counters: list[UsageCounter] = []
+
+    def count_uses(self, counter: UsageCounter) -> None:
+        """Register how another part of the program counts the records that name a login (the
+        application does it: this repository does not know the others)."""
+        self._counters.append(counter)
+
+    def uses(self, login: str) -> int:
+        return sum(counter(login) for counter in self._counters)
+
+    def delete(self, login: str) -> None:
+        """Remove an operator no record names (a mistyped login); one in use is to be switched
+        off instead, so the names in activities and contacts keep meaning someone."""
+        with self.database.write() as batch:  # counted under the lock, other sessions caught up
+            found = self._find(login)
+            if found is None:
+                raise OperatorError(_("The operator no longer exists."))
+            count = self.uses(login)
+            if count:
+                raise OperatorError(ngettext(
+                    "“{login}” is named by {n} record (an activity, a contact or a permission group): switch it "
+                    "off instead.",
+                    "“{login}” is named by {n} records (activities, contacts or permission groups): switch it "
+                    "off instead.", count).format(login=login, n=count))
+            batch.remove(TABLE, found[0])
 
     def all(self, *, include_inactive: bool = True) -> list[Operator]:
         found = [self._operator(doc) for _, doc in self._table.raw_items()]

@@ -20,7 +20,7 @@ from tui_crm.domain.operators import OperatorError
 from tui_crm.domain.schedule import local_zone
 from tui_crm.i18n import _
 from tui_crm.store import ContactRepository, Database, StoreError
-from tui_crm.store.activities import ActivityRepository
+from tui_crm.store.activities import ActivityQuery, ActivityRepository
 from tui_crm.store.attachments import AttachmentRepository
 from tui_crm.store.baskets import BasketRepository
 from tui_crm.store.dictionaries import DictionaryRepository
@@ -86,6 +86,7 @@ class CrmApp(App[None]):
         self.baskets = BasketRepository(self.database)
         self.attachments = AttachmentRepository(self.database)  # reads its table when first asked
         self._count_dictionary_uses()
+        self._count_operator_uses()
         self.zone = local_zone()
         self.user = user
         self.database.subscribe(lambda _ops: self._bump(), after_indexes=True)
@@ -114,6 +115,13 @@ class CrmApp(App[None]):
             lambda doc: any(p.get("type", "mobile") in keys for p in doc.get("phones", []))))
         uses(d.ACQUISITION_SOURCES, lambda keys: contacts.count_matching(lambda doc: doc.get("source") in keys))
         uses(d.CONTACT_ROLES, lambda keys: self.links.role_uses(keys))
+
+    def _count_operator_uses(self) -> None:
+        """What keeps an operator from being deleted: activities, contacts and groups naming them."""
+        uses, contacts = self.operators.count_uses, self.contacts
+        uses(lambda login: len(self.activities.find(ActivityQuery(employee=login))))
+        uses(lambda login: contacts.count_matching(lambda doc: doc.get("account_manager") == login))
+        uses(lambda login: sum(login in group.members for group in self.permissions.groups()))
 
     def on_mount(self) -> None:
         try:

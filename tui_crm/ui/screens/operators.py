@@ -33,6 +33,7 @@ class OperatorsScreen(Screen[None]):
         Binding("n", "add", _("Add")),
         Binding("e", "edit", _("Edit name")),
         Binding("a", "toggle_active", _("Active on/off")),
+        Binding("d,delete", "delete", _("Delete")),
         Binding("escape", "app.pop_screen", _("Back")),
     ]
 
@@ -116,6 +117,36 @@ class OperatorsScreen(Screen[None]):
             self.notify(str(error), severity="error", title=_("Not saved"), markup=False)
             return
         self._fill(select=operator.login)
+
+
+    def action_delete(self) -> None:
+        """Delete a mistyped or never used login; one that records name is switched off instead."""
+        from .confirm import ConfirmScreen
+
+        operator = self._selected()
+        if operator is None:
+            return
+        if operator.login == self.app.user:
+            self.notify(_("“{login}” is the operator of this session: it cannot be deleted while you work as it.").format(
+                login=operator.login), severity="warning", markup=False)
+            return
+
+        logins = [o.login for o in self.app.operators.all()]
+        at = logins.index(operator.login)
+        neighbour = logins[at + 1] if at + 1 < len(logins) else logins[at - 1] if at else None
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.app.operators.delete(operator.login)
+            except (OperatorError, StoreError) as error:
+                self.notify(str(error), severity="warning", title=_("Not deleted"), markup=False)
+                return
+            self._fill(select=neighbour)  # the cursor stays where it was, on the next one
+
+        question = _("Delete the operator “{login}”?").format(login=operator.login)
+        self.app.push_screen(ConfirmScreen(question, yes=_("Delete")), answered)
 
 
 class OperatorFormScreen(GuardsUnsavedChanges, ModalScreen[Operator | None]):
