@@ -13,7 +13,8 @@ from textual.widgets import Input, OptionList, Static
 
 from tui_crm.domain.activity import Activity, to_utc_text
 from tui_crm.ui.screens import activity_form
-from tui_crm.ui.screens.activity_filters import DateRangeScreen, EmployeePickerScreen
+from tui_crm.ui.screens.activity_filters import DateRangeScreen
+from tui_crm.ui.screens.employee_picker import EmployeePickerScreen
 from tui_crm.ui.screens.activity_list import ActivityListScreen
 from tui_crm.ui.screens.confirm import ConfirmScreen
 from tui_crm.ui.widgets import activity_panel

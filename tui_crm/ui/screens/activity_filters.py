@@ -1,4 +1,4 @@
-"""Small dialogs that set the filters of an activity list: a date range, an employee."""
+"""Small dialogs that set the filters of an activity list: a date range (the employee: employee_picker)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Static
 
-from tui_crm.domain.operators import Operator
 from tui_crm.domain.schedule import DateInputError, parse_date
 from tui_crm.i18n import _
 
@@ -66,45 +63,3 @@ class DateRangeScreen(ModalScreen[DateRange | None]):
             self.query_one("#date-to", Input).focus()
             return
         self.dismiss((first, last))
-
-
-#: What the employee picker dismisses with for "every employee".
-EVERYONE = ""
-
-
-class EmployeePickerScreen(ModalScreen[str | None]):
-    """Dismisses with an operator's login, ``EVERYONE``, or None when cancelled."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", _("Cancel"))]
-
-    def __init__(self, operators: list[Operator], current: str | None, me: str) -> None:
-        super().__init__()
-        self._operators = operators
-        self._current = current
-        self._me = me
-
-    def compose(self) -> ComposeResult:
-        options = [Option(Content(_("(every employee)")), id="=")]
-        for operator in self._operators:
-            label = operator.shown()
-            if operator.login == self._me:
-                label = _("{operator} — me").format(operator=label)
-            if not operator.active:
-                label = _("{operator} (inactive)").format(operator=label)
-            options.append(Option(Content(label), id=f"={operator.login}"))  # "=" keeps odd logins valid ids
-        with Vertical(classes="dialog", id="employee-picker"):
-            yield Static(_("Show the activities of"), classes="title")
-            yield OptionList(*options, id="employees")
-            yield Static(_("enter chooses · escape cancels"), classes="hint")
-
-    def on_mount(self) -> None:
-        employees = self.query_one(OptionList)
-        ids = [option.id for option in employees.options]
-        wanted = f"={self._current or ''}"
-        employees.highlighted = ids.index(wanted) if wanted in ids else 0
-        employees.focus()
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss((event.option.id or "=")[1:] or EVERYONE)

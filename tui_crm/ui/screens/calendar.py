@@ -18,10 +18,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Header, Static
 
 from tui_crm.domain.activity import Activity, status_label, type_label
 from tui_crm.domain.activity_form_rules import next_quarter_hour
@@ -32,6 +31,7 @@ from tui_crm.i18n import _, babel_locale, format_date
 
 from ..widgets.footer import KeyFooter
 from .activity_form import ActivityFormScreen
+from .employee_picker import EmployeePickerScreen
 
 WEEK, DAY = "week", "day"
 #: How often statuses are recomputed without any data change (planned items become overdue).
@@ -104,41 +104,6 @@ class CalendarBody(Horizontal):
         # Textual recomposes later, one at a time, reading the state as it is then: a cursor
         # move made meanwhile is never lost.
         self.refresh(recompose=True)
-
-
-class EmployeePickerScreen(ModalScreen[str | None]):
-    """Choose an operator; dismisses with the login, or None."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", _("Cancel"))]
-
-    def __init__(self, current: str) -> None:
-        super().__init__()
-        self._current = current
-
-    def compose(self) -> ComposeResult:
-        operators = self.app.operators.all()
-        logins = [o.login for o in operators]
-        options = [
-            Option(Content(o.shown() + ("" if o.active else " · " + _("inactive"))), id=o.login) for o in operators
-        ]
-        if self._current not in logins:  # a session's odd login that could not be registered
-            options.insert(0, Option(Content(self._current), id=self._current))
-        with Vertical(classes="dialog", id="employee-picker"):
-            yield Static(_("Whose calendar?"), classes="title")
-            yield OptionList(*options, id="employees")
-            yield Static(_("enter shows the calendar · escape cancels"), classes="hint")
-
-    def on_mount(self) -> None:
-        employees = self.query_one("#employees", OptionList)
-        try:
-            employees.highlighted = employees.get_option_index(self._current)
-        except LookupError:
-            employees.highlighted = 0
-        employees.focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
 
 
 class CalendarScreen(Screen[None]):
@@ -347,7 +312,9 @@ class CalendarScreen(Screen[None]):
                 self._load()
                 self._show(rebuild=True)
 
-        self.app.push_screen(EmployeePickerScreen(self.employee), chosen)
+        picker = EmployeePickerScreen(self.app.operators.all(), self.employee, self.app.user,
+                                      title=_("Whose calendar?"), hint=_("enter shows the calendar · escape cancels"))
+        self.app.push_screen(picker, chosen)
 
     def action_open(self) -> None:
         item = self.selected_item()

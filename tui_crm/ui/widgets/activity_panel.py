@@ -348,13 +348,15 @@ class ActivityPanel(Vertical):
         self.set_filters(replace(self.filters, descending=not self.filters.descending))
 
     def action_choose_employee(self) -> None:
-        from ..screens.activity_filters import EVERYONE, EmployeePickerScreen
+        from ..screens.employee_picker import EVERYONE, EmployeePickerScreen
 
         def chosen(login: str | None) -> None:
             if login is not None:
                 self.set_filters(replace(self.filters, employee=None if login == EVERYONE else login))
 
-        picker = EmployeePickerScreen(self.app.operators.all(), self.filters.employee, self.app.user)
+        picker = EmployeePickerScreen(self.app.operators.all(), self.filters.employee, self.app.user,
+                                      title=_("Show the activities of"), hint=_("enter chooses · escape cancels"),
+                                      everyone=True)
         self.app.push_screen(picker, chosen)
 
     def action_date_range(self) -> None:
