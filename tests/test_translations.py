@@ -198,6 +198,15 @@ def test_compiled_catalogue_is_up_to_date(catalogue: Catalog) -> None:
 
 def test_polish_strings_at_runtime(polish) -> None:
     assert i18n.language() == "pl"
+
+
+def test_the_activity_status_column_shows_the_polish_statuses_whole(polish) -> None:
+    from tui_crm.domain.activity import STATUSES, status_label
+    from tui_crm.ui.widgets.activity_table import activity_columns
+
+    width = next(column.width for column in activity_columns() if column.key == "status")
+    assert "zakończone" in [status_label(s) for s in STATUSES]
+    assert width >= max(len(status_label(s)) for s in STATUSES)
     assert i18n._("Save") == "Zapisz"
     assert i18n._("Cancel") == "Anuluj"
 

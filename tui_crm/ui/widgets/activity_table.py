@@ -18,6 +18,7 @@ from textual.strip import Strip
 from tui_crm.domain.activity import (
     COMPLETED,
     OVERDUE,
+    STATUSES,
     parse_utc,
     status_label,
     type_label,
@@ -141,6 +142,11 @@ class TonedTable(VirtualTable):
         return Strip([Segment(strip.text, style)], strip.cell_length)
 
 
+def _widest(*texts: str) -> int:
+    """The width that shows every one of ``texts`` whole (the statuses are longer in Polish)."""
+    return max(len(text) for text in texts)
+
+
 def activity_columns(hide: Collection[str] = ()) -> list[Column]:
     """Fits 80 columns: the flexible ones share what the fixed ones leave."""
     columns = [
@@ -149,7 +155,7 @@ def activity_columns(hide: Collection[str] = ()) -> list[Column]:
         Column("counterparty", _("Counterparty"), None, min_width=8, ratio=2),
         Column("persons", _("Persons"), None, min_width=6, ratio=2),
         Column("employee", _("Employee"), 8),
-        Column("status", _("Status"), 9),
+        Column("status", _("Status"), _widest(_("Status"), *(status_label(s) for s in STATUSES))),
         Column("note", _("Note"), None, min_width=6, ratio=3),
     ]
     return [column for column in columns if column.key not in hide]
