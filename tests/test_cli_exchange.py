@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
 from tui_crm.cli import main
 from tui_crm.demo import generate_contacts
 from tui_crm.store import ContactQuery, ContactRepository, Database, create_database
@@ -53,7 +60,10 @@ def test_problems_are_one_clear_line_without_a_traceback(tmp_path, capsys):
     assert main(["export", "--db", str(tmp_path / "none.json"), "-o", str(tmp_path / "x.vcf")]) == 1
     assert "No database" in capsys.readouterr().err
     assert main(["export", "--db", str(db), "-o", str(tmp_path / "x.txt")]) == 2
-    assert main(["import", "--db", str(db), str(tmp_path / "nope.csv"), "--map", "nonsense"]) == 1
+    assert capsys.readouterr().err == "Say --format vcf or --format csv.\n"
+    # a wrong command line is refused first, as argparse refuses its own mistakes (status 2)
+    assert main(["import", "--db", str(db), str(tmp_path / "nope.csv"), "--map", "nonsense"]) == 2
+    assert capsys.readouterr().err == "--map needs COLUMN=FIELD, got nonsense.\n"
 
 
 def test_csv_column_mapping_from_the_command_line(tmp_path, capsys):
@@ -119,3 +129,164 @@ def test_progress_is_shown_on_a_terminal_only_and_erased_before_the_report(tmp_p
     assert "Checking… 50 %" in terminal.getvalue() and terminal.getvalue().endswith("\r")
     printed = capsys.readouterr().out
     assert "Checking" not in printed and "Would import 0, skip 300, 0 failed" in printed
+
+
+# -- exit status, refusals, the report into a pipe ---------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _nips(tmp_path: Path, wrong: int, right: int = 0, name: str = "in.csv") -> Path:
+    """A CSV of ``wrong`` organizations with a NIP that does not validate, then ``right`` good persons."""
+    file = tmp_path / name
+    rows = [f"organization,,,Wrong {n},123," for n in range(wrong)]
+    rows += [f"person,Anna,Right {n},,,60123456{n}" for n in range(right)]
+    file.write_text("kind,first_name,last_name,name,nip,phones\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return file
+
+
+def test_exit_status_3_when_some_records_failed_and_the_rest_imported(tmp_path, capsys):
+    db = tmp_path / "db.json"
+    create_database(db, {})
+    file = _nips(tmp_path, wrong=1, right=2)
+    assert main(["import", "--db", str(db), str(file), "--dry-run"]) == 3
+    assert "Would import 2, skip 0, 1 failed" in capsys.readouterr().out
+    assert main(["import", "--db", str(db), str(file)]) == 3
+    out = capsys.readouterr().out
+    assert out.startswith("line 2: failed Wrong 0: ") and "10 digits" in out
+    assert out.endswith("\nImported 2, skipped 0, 1 failed.\n")
+    assert ContactRepository(Database(db)).count() == 2
+    # the two again: skipped as likely duplicates, which is no failure; the wrong one alone still is
+    assert main(["import", "--db", str(db), str(_nips(tmp_path, wrong=0, right=2, name="right.csv"))]) == 0
+    assert "Imported 0, skipped 2, 0 failed." in capsys.readouterr().out
+    assert main(["import", "--db", str(db), str(_nips(tmp_path, wrong=1, name="wrong.csv"))]) == 3
+    assert ContactRepository(Database(db)).count() == 2
+
+
+def test_export_does_not_overwrite_a_file_without_force(tmp_path, capsys):
+    db = tmp_path / "db.json"
+    create_database(db, {"contacts": generate_contacts(3, seed=1)})
+    out = tmp_path / "out.vcf"
+    out.write_text("keep me", encoding="utf-8")
+    assert main(["export", "--db", str(db), "-o", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == f"{out} exists already: add --force to overwrite it.\n" and captured.out == ""
+    assert out.read_text(encoding="utf-8") == "keep me"
+    assert main(["export", "--db", str(db), "-o", str(out), "--force"]) == 0
+    assert out.read_text(encoding="utf-8").count("BEGIN:VCARD") == 3
+    # not even --force writes over the database itself
+    assert main(["export", "--db", str(db), "-o", str(db), "--format", "csv", "--force"]) == 1
+    assert "is the database" in capsys.readouterr().err
+    assert ContactRepository(Database(db)).count() == 3
+
+
+def test_export_of_nothing_writes_nothing_and_says_why(tmp_path, capsys):
+    db = tmp_path / "db.json"
+    docs = generate_contacts(30, seed=5)
+    create_database(db, {"contacts": docs})
+    out = tmp_path / "x.csv"
+    assert main(["export", "--db", str(db), "--tag", "nonexistenttag", "-o", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == "No contact has the tag nonexistenttag: nothing was written.\n" and captured.out == ""
+    assert not out.exists()
+    assert main(["export", "--db", str(db), "--basket", "--user", "ewa", "-o", str(out)]) == 1
+    assert capsys.readouterr().err == "The basket of ewa is empty: nothing was written.\n"
+    untagged = next(i for i, d in enumerate(docs, 1) if "IT" not in d.get("tags", []))
+    BasketRepository(Database(db)).add("ewa", [untagged])
+    assert main(["export", "--db", str(db), "--basket", "--user", "ewa", "--tag", "IT", "-o", str(out)]) == 1
+    assert capsys.readouterr().err == "No contact in the basket of ewa has the tag IT: nothing was written.\n"
+    empty = tmp_path / "empty.json"
+    create_database(empty, {})
+    assert main(["export", "--db", str(empty), "-o", str(out)]) == 1
+    assert "no contacts" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_the_export_message_says_contact_or_contacts(tmp_path, capsys):
+    db = tmp_path / "db.json"
+    create_database(db, {"contacts": generate_contacts(2, seed=1)})
+    BasketRepository(Database(db)).add("ewa", [1])
+    assert main(["export", "--db", str(db), "--basket", "--user", "ewa", "-o", str(tmp_path / "one.vcf")]) == 0
+    assert capsys.readouterr().out == f"Exported 1 contact to {tmp_path / 'one.vcf'}.\n"
+    assert main(["export", "--db", str(db), "-o", str(tmp_path / "two.vcf")]) == 0
+    assert capsys.readouterr().out == f"Exported 2 contacts to {tmp_path / 'two.vcf'}.\n"
+
+
+def test_map_refuses_a_field_or_a_column_that_does_not_exist(tmp_path, capsys):
+    db = tmp_path / "db.json"
+    create_database(db, {})
+    file = tmp_path / "people.csv"
+    file.write_text("Imię i nazwisko,Tel,Ulica\nAnna Nowak,601 234 567,Polna 3\n", encoding="utf-8")
+
+    def run(*maps: str) -> int:
+        return main(["import", "--db", str(db), str(file), *(a for m in maps for a in ("--map", m))])
+
+    assert run("Imię i nazwisko=firstname") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("--map Imię i nazwisko=firstname: there is no field firstname. Fields: kind, first_name,")
+    assert "street_2" in err and "street_3" in err and len(err.splitlines()) == 1
+    assert run("Nieistnieje=first_name") == 2
+    assert capsys.readouterr().err == (f'--map Nieistnieje=first_name: {file} has no column "Nieistnieje". '
+                                       'Its columns: "Imię i nazwisko", "Tel", "Ulica".\n')
+    vcf = tmp_path / "anna.vcf"
+    vcf.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Anna Nowak\r\nN:Nowak;Anna;;;\r\nEND:VCARD\r\n", encoding="utf-8")
+    assert main(["import", "--db", str(db), str(vcf), "--map", "FN=full_name"]) == 2
+    assert "--map is for CSV files" in capsys.readouterr().err
+    assert ContactRepository(Database(db)).count() == 0
+    # a column by its name but for case and spaces; a numbered address part; a column ignored
+    assert run(" imię I NAZWISKO =full_name", "Ulica=street_3", "Tel=") == 0
+    repo = ContactRepository(Database(db))
+    (anna,) = [repo.get(i) for i in repo.find(ContactQuery())]
+    assert (anna.first_name, anna.phones, [a.street for a in anna.addresses]) == ("Anna", [], ["Polna 3"])
+
+
+def test_help_names_every_value_and_lists_the_exit_status(capsys):
+    for argv in (["--help"], ["demo", "--help"], ["export", "--help"], ["import", "--help"]):
+        with pytest.raises(SystemExit) as exit_:
+            main(argv)
+        assert exit_.value.code == 0
+        shown = capsys.readouterr().out
+        assert "--db PATH" in shown
+        assert not any(placeholder in shown for placeholder in ("COMMAND_DB", "DEMO_DB", "COMMAND_USER", "OUTPUT",
+                                                                "CONTACTS", "SEED", " MAP"))
+        if argv[0] == "export":
+            assert "-o FILE, --output FILE" in shown and "--tag TAG" in shown and "--user USER" in shown
+            assert "exit status:\n  0  the file was written\n  1  nothing was written" in shown
+        if argv[0] == "import":
+            assert "--map COLUMN=FIELD" in shown and "\n  3  some records could not be read" in shown
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "tui_crm", "--lang", "en", *args]
+
+
+def _environment() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
+
+
+def test_a_report_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):
+    """``tui-crm import … | head -c 1``: the report (more than a pipe holds) meets a closed pipe."""
+    db = tmp_path / "db.json"
+    create_database(db, {})
+    file = _nips(tmp_path, wrong=2000)  # ~100 kB of "line N: failed …"
+    errors = tmp_path / "stderr.txt"
+    with errors.open("wb") as stderr:
+        cli = subprocess.Popen(_cli("import", "--db", str(db), str(file), "--dry-run"), stdout=subprocess.PIPE,
+                               stderr=stderr, cwd=ROOT, env=_environment())
+        assert cli.stdout is not None
+        assert cli.stdout.read(1) == b"l"
+        cli.stdout.close()
+        status = cli.wait(timeout=60)
+    assert errors.read_text(encoding="utf-8") == ""
+    assert status == 3  # what the import found, though its report was cut short
+
+
+def test_other_commands_into_a_closed_pipe_end_quietly(tmp_path):
+    errors = tmp_path / "stderr.txt"
+    with errors.open("wb") as stderr:
+        cli = subprocess.Popen(_cli("demo", "--db", str(tmp_path / "demo.json"), "--contacts", "0"),
+                               stdout=subprocess.PIPE, stderr=stderr, cwd=ROOT, env=_environment())
+        assert cli.stdout is not None
+        cli.stdout.close()  # long before the interpreter has started and printed "Created …"
+        status = cli.wait(timeout=60)
+    assert (errors.read_text(encoding="utf-8"), status) == ("", 1)

@@ -73,3 +73,41 @@ def test_bad_rows_are_reported_by_line_and_the_rest_read():
     assert [(r.line, bool(r.contact)) for r in rows] == [
         (2, True), (3, False), (4, True), (6, False), (7, False), (8, True)]
     assert "robot" in rows[1].error
+
+
+def test_a_row_with_a_quote_never_closed_is_reported_and_the_next_rows_still_read() -> None:
+    text = ("first_name,last_name,email\r\nAnna,\"Kowal,Zielony Las,anna@x.pl\r\nPiotr,Zając,piotr@x.pl\r\n"
+            "Jan,\"Kos\"ki,jan@x.pl\r\nEwa,\"Wiele\nlinii\",ewa@x.pl\r\nOla,Wrona,ola@x.pl\r\n")
+    rows = list(parse_csv(text))
+    assert [(r.line, r.contact.first_name if r.contact else None) for r in rows] == [
+        (2, None), (3, "Piotr"), (4, None), (5, "Ewa"), (7, "Ola")]
+    assert "quote" in rows[0].error and "quote" in rows[2].error
+    assert rows[3].contact.last_name == "Wiele\nlinii"  # a quoted line break is no error
+
+
+def test_a_quote_left_open_at_the_end_of_the_file_is_reported() -> None:
+    rows = list(parse_csv("first_name,last_name\r\nPiotr,Zając\r\nAnna,\"Kowal\r\n"))
+    assert [(r.line, bool(r.contact)) for r in rows] == [(2, True), (3, False)]
+    assert "never closed" in rows[1].error
+
+
+def test_a_semicolon_separated_file_from_excel_reads_by_its_columns() -> None:
+    text = "Imię;Nazwisko;Firma;E-mail\r\nJan;Kos;Piekarnia Kłos;jan@kos.pl\r\n"
+    assert read_header(text) == ["Imię", "Nazwisko", "Firma", "E-mail"]
+    (row,) = parse_csv(text)
+    assert (row.contact.first_name, row.contact.last_name, row.contact.emails[0].address) == (
+        "Jan", "Kos", "jan@kos.pl")
+    assert row.affiliation.organization == "Piekarnia Kłos"
+
+
+def test_a_row_with_damaged_bytes_is_refused() -> None:
+    rows = list(parse_csv("first_name,last_name\r\nJan,Kos\ufffd\ufffd\r\nOla,Wrona\r\n"))
+    assert [(r.line, bool(r.contact)) for r in rows] == [(2, False), (3, True)]
+    assert "not UTF-8" in rows[0].error
+
+
+def test_every_field_a_column_maps_to_has_a_title_for_people() -> None:
+    from tui_crm.domain.csv_exchange import FIELDS, IGNORE, field_title
+
+    assert all(field_title(field) != field for field in (IGNORE, *FIELDS))
+    assert field_title("postal_code_3") == "Postal code (address 3)"

@@ -132,3 +132,50 @@ def test_a_merged_person_without_an_organization_is_linked_to_the_one_the_file_n
     result = source.import_(card, on_duplicate="merge")
     assert (len(result.merged), [o.name for o in result.new_organizations]) == (1, ["Sowa i Syn"])
     assert Session(source.contacts.database.path).organization_of("Ewa Bez Firmy") == ("Sowa i Syn", "Owner", True)
+
+
+def test_two_organizations_of_one_name_keep_their_own_persons_through_a_vcard(tmp_path):
+    session = new_database(tmp_path / "source.json")
+    for city in ("Kraków", "Gdańsk"):
+        from tui_crm.domain.contact import Address
+
+        branch = session.contacts.save(make_org("Hydroland Sp. z o.o.", addresses=[Address("", "", city, "PL")]),
+                                       author="ola")
+        person = session.contacts.save(make_person("Jan", f"Z{city}"), author="ola")
+        session.links.link(ContactPersonLink(person.id, branch.id), author="ola")
+    out = tmp_path / "all.vcf"
+    session.export(out, "vcf")
+    target = new_database(tmp_path / "target.json")
+    result = target.import_(out, on_duplicate=ADD_DUPLICATES)
+    assert result.new_organizations == []
+    again = Session(tmp_path / "target.json")
+    for city in ("Kraków", "Gdańsk"):
+        link = again.links.of_person(again.id_of(f"Jan Z{city}"))
+        assert again.contacts.get(link.organization_id).addresses[0].city == city
+
+
+def test_persons_of_an_organization_skipped_as_a_duplicate_join_the_existing_one(tmp_path, source):
+    file = tmp_path / "again.vcf"
+    file.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:x-1\r\nFN:ACME sp z o o\r\nN:ACME sp z o o;;;;\r\nORG:ACME sp z o o\r\n"
+                    "ADR:;;;Kraków;;;PL\r\nX-ADDRESSBOOKSERVER-KIND:org\r\nEND:VCARD\r\n"
+                    "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:x-2\r\nFN:Jan Nowy\r\nN:Nowy;Jan;;;\r\nORG:ACME sp z o o\r\n"
+                    "END:VCARD\r\n", encoding="utf-8")
+    from tui_crm.domain.contact import Address
+
+    acme = source.contacts.get(source.id_of("Acme Sp. z o.o."))
+    acme.addresses = [Address("", "", "Kraków", "PL")]
+    source.contacts.save(acme, author="ola")
+    result = source.import_(file)
+    assert [o.name for o in result.skipped] == ["ACME sp z o o"]  # like Acme Sp. z o.o.
+    assert result.new_organizations == []
+    assert source.organization_of("Jan Nowy")[0] == "Acme Sp. z o.o."
+
+
+def test_the_report_names_each_organization_an_import_creates(tmp_path):
+    from tui_crm.store.exchange import report_lines
+
+    session = new_database(tmp_path / "db.json")
+    file = tmp_path / "people.csv"
+    file.write_text("first_name,last_name,organization\r\nJan,Kos,Kos i Syn\r\nOla,Kos,Kos i Syn\r\n", encoding="utf-8")
+    result = session.import_(file, dry_run=True)
+    assert report_lines(result) == ["new organization Kos i Syn, named by 2 persons of the file"]

@@ -7,12 +7,13 @@ import pytest
 from tests.factories import make_person
 from tui_crm.demo import generate_contacts
 from tui_crm.domain.contact import Email, Phone
-from tui_crm.store import ContactQuery, ContactRepository, Database, create_database
+from tui_crm.store import ContactQuery, ContactRepository, Database, StoreError, create_database
 from tui_crm.store import history as h
 from tui_crm.store.exchange import (
     ADD_DUPLICATES,
     MERGE_DUPLICATES,
     export_contacts,
+    read_text,
     import_file,
     report_lines,
     summary,
@@ -82,7 +83,7 @@ def test_duplicates_are_skipped_with_the_reason_and_failures_keep_their_line(tmp
     assert [(o.line, o.duplicate_of) for o in result.skipped] == [(2, (existing.id,)), (4, (0,))]
     assert "Anna Nowak" in result.skipped[0].reason
     assert [(o.line, o.name) for o in result.failed] == [(5, "Ewa Lis")]
-    assert "phones.0.number" in result.failed[0].reason
+    assert result.failed[0].reason.startswith("Phone 1: ")
     names = sorted(open_repo(path).get(i).display_name for i in open_repo(path).find(ContactQuery()))
     assert names == ["Anna Nowak", "Jan Kos", "Ola Wrona"]
 
@@ -179,6 +180,46 @@ def test_a_failed_export_leaves_no_file_and_trashed_contacts_are_left_out(tmp_pa
     filled.delete(first, author="anna")
     out = tmp_path / "x.csv"
     assert export_contacts(filled, [first, *filled.find(ContactQuery())[:3]], out, "csv") == 3
-    with pytest.raises(OSError):
-        export_contacts(filled, [first], tmp_path / "missing" / "x.csv", "csv")
+    target = tmp_path / "missing" / "x.csv"
+    with pytest.raises(StoreError, match=f"Cannot write {target}"):  # the file asked for, not a temporary one
+        export_contacts(filled, [first], target, "csv")
     assert not list((tmp_path).glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("content", ["", "just some words\n", "\x00\x01\x02"])
+def test_a_file_without_any_contact_says_so(tmp_path, repo, content):
+    file = tmp_path / "nothing.vcf"
+    file.write_text(content, encoding="utf-8")
+    with pytest.raises(StoreError, match="No contacts found"):
+        import_file(repo, file, author="anna")
+
+
+def test_a_utf8_file_with_a_damaged_stretch_keeps_its_polish_letters(tmp_path, filled):
+    out = tmp_path / "six.vcf"
+    export_contacts(filled, filled.find(ContactQuery())[:6], out, "vcf")
+    cards = out.read_bytes().split(b"END:VCARD\r\n")
+    damaged = b"END:VCARD\r\n".join(cards[:3]) + b"END:VCARD\r\n" + bytes(range(128, 256)) * 2 + b"\r\n"
+    damaged += b"END:VCARD\r\n".join(cards[3:])
+    file = tmp_path / "damaged.vcf"
+    file.write_bytes(damaged)
+    text = read_text(file)
+    assert "ł" in text or "ó" in text or "ś" in text or "ż" in text  # not misread as cp1250
+    empty = tmp_path / "empty.json"
+    create_database(empty, {})
+    result = import_file(open_repo(empty), file, author="anna", on_duplicate=ADD_DUPLICATES)
+    names = sorted(open_repo(empty).get(o.contact_id).display_name for o in result.imported)
+    assert names == sorted(filled.get(i).display_name for i in filled.find(ContactQuery())[:6])
+    assert [o.reason for o in result.failed] == ["Text outside a card (BEGIN:VCARD missing)."]
+
+
+def test_a_cp1250_file_is_still_read_as_cp1250(tmp_path):
+    file = tmp_path / "old.csv"
+    file.write_bytes("first_name,last_name\r\nŁukasz,Żółć\r\nŚwięty,Mikołaj\r\n".encode("cp1250"))
+    assert read_text(file) == "first_name,last_name\r\nŁukasz,Żółć\r\nŚwięty,Mikołaj\r\n"
+
+
+def test_a_record_that_does_not_validate_is_reported_by_the_fields_people_know(tmp_path, repo):
+    file = tmp_path / "bad.csv"
+    file.write_text("first_name,last_name,phone,email\r\nZła,Karta,12ab,bez-malpy\r\n", encoding="utf-8")
+    (failed,) = import_file(repo, file, author="anna").failed
+    assert failed.reason == "Phone 1: This does not look like a phone number. E-mail 1: An e-mail address needs an @ sign."

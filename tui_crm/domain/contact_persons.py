@@ -51,6 +51,8 @@ class Affiliation(NamedTuple):
 
     organization: str = ""
     role: str = ""
+    #: the organization's card in the same file (vCard UID), when the file says: names repeat
+    organization_uid: str = ""
 
 
 NO_AFFILIATION = Affiliation()

@@ -24,9 +24,11 @@ from tui_crm.domain.contact import (
     Phone,
 )
 from tui_crm.domain.contact_persons import NO_AFFILIATION, Affiliation
+from tui_crm.domain.text import DAMAGED
 from tui_crm.i18n import _
 
 LIST_SEPARATOR = "; "
+
 NOTE_SEPARATOR = "\n--\n"
 CONSENT_COLUMNS = ("consent_email", "consent_sms", "consent_phone")
 ADDRESS_PARTS = ("street", "postal_code", "city", "country")
@@ -65,6 +67,31 @@ class ParsedRow:
     contact: Contact | None
     error: str = ""
     affiliation: Affiliation = NO_AFFILIATION  # a person's organization and role
+
+
+def is_field(name: str) -> bool:
+    """Whether a column can be mapped to ``name``: one of ``FIELDS`` or a numbered address part."""
+    return name in FIELDS or _NUMBERED_ADDRESS.fullmatch(name) is not None
+
+
+def field_title(field: str) -> str:
+    """What a column can be mapped to, as the mapping screen offers it."""
+    numbered = _NUMBERED_ADDRESS.fullmatch(field)
+    if numbered:
+        return _("{part} (address {n})").format(part=field_title(numbered[1]), n=numbered[2])
+    titles = {
+        IGNORE: _("(ignored)"), "kind": _("Type (person/organization)"), "first_name": _("First name"),
+        "last_name": _("Last name"), "full_name": _("Full name (first and last)"), "position": _("Position"),
+        "organization": _("Organization (of a person)"), "role": _("Role in the organization"),
+        "name": _("Organization name"), "nip": _("NIP"), "regon": _("REGON"), "supplier": _("Supplier (yes/no)"),
+        "phones": _("Phones (type: number; …)"), "phone_mobile": _("Phone, mobile"), "phone_work": _("Phone, work"),
+        "phone_home": _("Phone, home"), "emails": _("E-mails (separated by ;)"), "email": _("E-mail"),
+        "street": _("Street"), "postal_code": _("Postal code"), "city": _("City"), "country": _("Country"),
+        "tags": _("Tags (separated by ;)"), "notes": _("Notes"), "account_manager": _("Account manager"),
+        "source": _("Source"), "discount": _("Discount (%)"), "consent_email": _("Consent date, e-mail"),
+        "consent_sms": _("Consent date, SMS"), "consent_phone": _("Consent date, phone"),
+    }
+    return titles.get(field, field)
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -120,8 +147,20 @@ def write_csv(items: Iterable[tuple[int, dict[str, Any]]], out: io.TextIOBase, a
 # -- reading ---------------------------------------------------------------------------------
 
 
+#: the separators files use: "," (ours, Google, Outlook), ";" (Excel in Polish), a tab
+DELIMITERS = (",", ";", "\t")
+
+
+def delimiter_of(text: str) -> str:
+    """The separator of a file: the one its header line uses most (a comma when none)."""
+    header = text.split("\n", 1)[0]
+    counts = {delimiter: header.count(delimiter) for delimiter in DELIMITERS}
+    best = max(DELIMITERS, key=counts.__getitem__)
+    return best if counts[best] else ","
+
+
 def read_header(text: str) -> list[str]:
-    return next(csv.reader(io.StringIO(text)), [])
+    return next(csv.reader(io.StringIO(text), delimiter=delimiter_of(text)), [])
 
 
 def guess_mapping(columns: list[str], remembered: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -129,10 +168,9 @@ def guess_mapping(columns: list[str], remembered: Mapping[str, str] | None = Non
     mapping = {}
     for column in columns:
         key = column.strip()
-        if remembered and key in remembered and (remembered[key] in (*FIELDS, IGNORE)
-                                                 or _NUMBERED_ADDRESS.fullmatch(remembered[key])):
+        if remembered and key in remembered and (remembered[key] == IGNORE or is_field(remembered[key])):
             mapping[column] = remembered[key]
-        elif key in FIELDS or _NUMBERED_ADDRESS.fullmatch(key):
+        elif is_field(key):
             mapping[column] = key
         else:
             mapping[column] = _ALIASES.get(key.casefold(), IGNORE)
@@ -140,34 +178,69 @@ def guess_mapping(columns: list[str], remembered: Mapping[str, str] | None = Non
 
 
 def parse_csv(text: str, mapping: Mapping[str, str] | None = None) -> Iterator[ParsedRow]:
-    reader = csv.reader(io.StringIO(text))
+    """Every row of the file as a contact or an error, by its line. A malformed row (a quote
+    never closed, text after a closing quote) is reported and reading goes on with the next
+    line, rather than swallowing the rest of the file into one cell."""
+    delimiter = delimiter_of(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     try:
         columns = next(reader)
     except (StopIteration, csv.Error):
         return
     mapping = dict(mapping) if mapping is not None else guess_mapping(columns)
     targets = [mapping.get(column, IGNORE) for column in columns]
-    line = reader.line_num + 1
+    first_line = 1  # the file line the reader started at
+    starts: list[int] | None = None  # where each line starts, worked out at the first bad row
     while True:
+        line = first_line + reader.line_num  # where the next row starts
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield ParsedRow(line, None, _("Not a readable CSV row: {reason}").format(reason=exc))
-            return  # the csv reader cannot resume after a broken quote
-        if any(cell.strip() for cell in row):
-            if len(row) > len(columns):
-                yield ParsedRow(line, None, _("The row has {n} cells, the header {m}.").format(
-                    n=len(row), m=len(columns)))
-            else:
-                try:
-                    cells = dict(zip(targets, row, strict=False))
-                    contact = row_to_contact(cells)
-                    yield ParsedRow(line, contact, "", row_affiliation(cells, contact))
-                except ValueError as exc:
-                    yield ParsedRow(line, None, str(exc))
-        line = reader.line_num + 1
+            yield ParsedRow(line, None, _csv_problem(exc))
+            starts = starts or _line_starts(text)
+            first_line = line + 1
+            if first_line >= len(starts):
+                return
+            reader = csv.reader(io.StringIO(text[starts[first_line]:]), delimiter=delimiter, strict=True)
+            continue
+        yield from _parsed(row, line, columns, targets)
+
+
+def _parsed(row: list[str], line: int, columns: list[str], targets: list[str]) -> Iterator[ParsedRow]:
+    if not any(cell.strip() for cell in row):
+        return
+    if any(DAMAGED in cell for cell in row):
+        yield ParsedRow(line, None, _("The row holds bytes that are not UTF-8 text (a damaged file?)."))
+    elif len(row) > len(columns):
+        yield ParsedRow(line, None, _("The row has {n} cells, the header {m}.").format(n=len(row), m=len(columns)))
+    else:
+        try:
+            cells = dict(zip(targets, row, strict=False))
+            contact = row_to_contact(cells)
+            yield ParsedRow(line, contact, "", row_affiliation(cells, contact))
+        except ValueError as exc:
+            yield ParsedRow(line, None, str(exc))
+
+
+def _csv_problem(error: csv.Error) -> str:
+    if "unexpected end of data" in str(error):
+        return _("A quote opened in this row is never closed; the row was left out.")
+    if "expected after" in str(error):
+        return _("A quote in this row does not end its cell (a quote inside a quoted cell is written twice); "
+                 "the row was left out.")
+    return _("Not a readable CSV row: {reason}").format(reason=error)
+
+
+def _line_starts(text: str) -> list[int]:
+    """``starts[n]``: the offset of line ``n`` (1-based; lines end at "\\n", as the reader reads them)."""
+    starts = [0, 0]
+    at = text.find("\n")
+    while at != -1 and at + 1 < len(text):
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
+    return starts
 
 
 def _split(cell: str) -> list[str]:
@@ -222,7 +295,7 @@ def row_to_contact(cells: Mapping[str, str]) -> Contact:
 def row_affiliation(cells: Mapping[str, str], contact: Contact) -> Affiliation:
     """A person row's organization ("organization", or "name" in files that put it there) and role."""
     if contact.kind != ContactKind.PERSON:
-        return Affiliation()
+        return NO_AFFILIATION
     get = lambda key: " ".join((cells.get(key) or "").split())
     return Affiliation(get("organization") or get("name"), get("role"))
 

@@ -15,6 +15,9 @@ from typing import Any
 
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
+#: what a byte that is not UTF-8 reads as in an imported file: a record holding it is refused
+DAMAGED = "\ufffd"
+
 #: Joins the fields of a haystack, so that a query token never matches across two fields.
 #: It counts as whitespace for ``str.split``, so it can never be part of a query token.
 FIELD_SEPARATOR = "\x1f"

@@ -35,6 +35,8 @@ __all__ = [
     "normalize_nip",
     "normalize_regon",
     "normalize_postal_code",
+    "error_field_label",
+    "field_label",
     "map_link",
 ]
 
@@ -247,6 +249,32 @@ def map_link(address: Address) -> str:
 
 
 # --- the contact ----------------------------------------------------------------------------
+
+
+def field_label(name: str) -> str:
+    """The label of a stored contact field, as the form shows it."""
+    labels = {
+        "kind": _("Type"), "supplier": _("Supplier"), "first_name": _("First name"), "last_name": _("Last name"),
+        "position": _("Position"), "name": _("Organization name"), "nip": _("NIP"), "regon": _("REGON"),
+        "phones": _("Phones"), "emails": _("E-mails"), "addresses": _("Addresses"),
+        "account_manager": _("Account manager"), "source": _("Source"), "consents": _("Consents"),
+        "tags": _("Tags"), "notes": _("Notes"), "discount": _("Discount"),
+    }
+    return labels.get(name, name)
+
+
+def error_field_label(path: str) -> str:
+    """A ``FieldError`` path for people: "phones.0.number" -> "Phone 1", "addresses.1.city" ->
+    "Address 2, city", "consents.sms" -> "Consents, sms"."""
+    parts = path.split(".")
+    rows = {"phones": _("Phone {n}"), "emails": _("E-mail {n}"), "addresses": _("Address {n}")}
+    if len(parts) >= 2 and parts[0] in rows and parts[1].isdigit():
+        row = rows[parts[0]].format(n=int(parts[1]) + 1)
+        detail = {"type": _("type"), "postal_code": _("postal code"), "city": _("city"), "street": _("street"),
+                  "country": _("country")}.get(parts[2] if len(parts) > 2 else "")
+        return f"{row}, {detail}" if detail else row
+    label = field_label(parts[0])
+    return f"{label}, {parts[1]}" if len(parts) > 1 else label
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 

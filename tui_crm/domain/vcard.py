@@ -30,6 +30,7 @@ from tui_crm.domain.contact import (
     display_name,
 )
 from tui_crm.domain.contact_persons import NO_AFFILIATION, Affiliation
+from tui_crm.domain.text import DAMAGED
 from tui_crm.i18n import _
 
 VERSIONS = ("3.0", "4.0")
@@ -50,6 +51,7 @@ class ParsedCard:
     contact: Contact | None
     error: str = ""
     affiliation: Affiliation = NO_AFFILIATION  # a person's organization and role
+    uid: str = ""  # the card's UID: a person's card may name its organization's by it
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -130,6 +132,8 @@ def contact_to_vcard(doc: dict[str, Any] | Contact, version: str = "3.0", uid: s
         lines.append("CATEGORIES:" + ",".join(escape_text(t) for t in doc["tags"]))
     extra = compact_doc(extra)
     extra["kind"] = str(doc.get("kind", ContactKind.PERSON))
+    if affiliation.organization_uid:
+        extra["organization_uid"] = affiliation.organization_uid
     lines.append(f"{EXTRA}:" + escape_text(json.dumps(extra, ensure_ascii=False, separators=(",", ":"))))
     lines.append("END:VCARD")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
@@ -139,7 +143,12 @@ def contacts_to_vcards(items: Iterable[tuple[int, dict[str, Any]]], version: str
                        affiliations: Mapping[int, Affiliation] | None = None) -> Iterator[str]:
     for contact_id, doc in items:
         affiliation = affiliations.get(contact_id, NO_AFFILIATION) if affiliations else NO_AFFILIATION
-        yield contact_to_vcard(doc, version, uid=f"tui-crm-{contact_id}", affiliation=affiliation)
+        yield contact_to_vcard(doc, version, uid=card_uid(contact_id), affiliation=affiliation)
+
+
+def card_uid(contact_id: int) -> str:
+    """The UID of a contact's card in our exports."""
+    return f"tui-crm-{contact_id}"
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -178,6 +187,9 @@ def parse_vcards(text: str, default_region: str = "PL") -> Iterator[ParsedCard]:
         if card_text is None:
             yield ParsedCard(line, None, error)
             continue
+        if DAMAGED in card_text:
+            yield ParsedCard(line, None, _("The card holds bytes that are not UTF-8 text (a damaged file?)."))
+            continue
         simple = _simple_contact(card_text)
         if simple is not None:
             yield ParsedCard(line, *simple)
@@ -192,31 +204,45 @@ def parse_vcards(text: str, default_region: str = "PL") -> Iterator[ParsedCard]:
             at = line + _bad_line_offset(card_text)
             yield ParsedCard(at, None, _("Not a readable vCard: {reason}").format(reason=_short(exc)))
             continue
-        yield ParsedCard(line, contact, "", affiliation)
+        yield ParsedCard(line, contact, "", affiliation, _uid(component))
 
 
-def _simple_contact(card_text: str) -> tuple[Contact, str, Affiliation] | None:
+def _simple_contact(card_text: str) -> tuple[Contact, str, Affiliation, str] | None:
     """The card read without vobject, or None when vobject must read it."""
     simple = read_simple_card(card_text)
     if simple is None:
         return None
     try:
         contact = component_to_contact(simple)
-        return contact, "", card_affiliation(simple, contact)
+        return contact, "", card_affiliation(simple, contact), _uid(simple)
     except Exception:  # noqa: BLE001 - then vobject reads it, and words any error
         return None
 
 
+def _uid(card: Any) -> str:
+    return next((_text(p.value) for p in _values(card, "uid")), "")
+
+
 def card_affiliation(card: Any, contact: Contact) -> Affiliation:
-    """A person card's organization (the first part of ORG) and role (ROLE)."""
+    """A person card's organization (the first part of ORG, and its card's UID when our
+    export wrote it) and role (ROLE)."""
     if contact.kind != ContactKind.PERSON:
-        return Affiliation()
+        return NO_AFFILIATION
     organization = ""
     for prop in _values(card, "org"):
         parts = prop.value if isinstance(prop.value, list) else [prop.value]
         organization = _text(parts[0] if parts else "")
+    if not organization:
+        return NO_AFFILIATION
     role = next((_text(p.value) for p in _values(card, "role")), "")
-    return Affiliation(organization, role)
+    uid = ""
+    for prop in _values(card, EXTRA.lower()):
+        try:
+            found = json.loads(prop.value).get("organization_uid")
+        except (ValueError, TypeError, AttributeError):
+            found = None
+        uid = found if isinstance(found, str) else uid
+    return Affiliation(organization, role, uid)
 
 
 def _bad_line_offset(card_text: str) -> int:

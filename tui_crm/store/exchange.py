@@ -28,7 +28,7 @@ from tui_crm.domain.merge import (
     merge_contacts,
     unite_notes,
 )
-from tui_crm.domain.validation import validate_contact
+from tui_crm.domain.validation import error_field_label, validate_contact
 from tui_crm.i18n import _, ngettext
 
 from . import history as h
@@ -118,14 +118,39 @@ def detect_format(path: str | os.PathLike[str], text: str | None = None) -> str:
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
-    """The file's text: UTF-8 (with or without a BOM), else cp1250 (old Polish exports)."""
+    """The file's text: UTF-8 (with or without a BOM), else cp1250 (old Polish exports).
+
+    A UTF-8 file with a few damaged lines stays UTF-8: the damaged bytes read as U+FFFD and
+    the records holding them are reported, rather than every Polish letter of the file being
+    misread as cp1250.
+    """
     data = Path(path).expanduser().read_bytes()
-    for encoding in ("utf-8-sig", "cp1250"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if _mostly_utf8(data):
+        return data.decode("utf-8-sig", errors="replace")
+    try:
+        return data.decode("cp1250")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether more lines with letters beyond ASCII read as UTF-8 than fail to: a cp1250 file's
+    Polish letters (one byte each) almost never form valid UTF-8 sequences."""
+    valid = damaged = 0
+    for line in data.splitlines():
+        if line.isascii():
             continue
-    return data.decode("latin-1")
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            damaged += 1
+        else:
+            valid += 1
+    return valid > damaged
 
 
 # -- export ----------------------------------------------------------------------------------
@@ -161,6 +186,9 @@ def export_contacts(contacts: ContactRepository, ids: Iterable[int], path: str |
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, target)
+    except OSError as error:  # named by the file asked for, not by the temporary one
+        tmp.unlink(missing_ok=True)
+        raise StoreError(_("Cannot write {path}: {reason}").format(path=target, reason=error.strerror or error)) from error
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -179,21 +207,23 @@ def _affiliations(contacts: ContactRepository, links: LinkRepository, roles: lis
         link = links.of_person(contact_id)
         organization = contacts.doc(link.organization_id) if link else None
         if link and organization and not organization.get("deleted_at"):
-            found[contact_id] = Affiliation(display_name(organization), label_of(roles, link.role) if link.role else "")
+            found[contact_id] = Affiliation(display_name(organization), label_of(roles, link.role) if link.role else "",
+                                            vcard.card_uid(link.organization_id))
     return found
 
 
 # -- import ----------------------------------------------------------------------------------
 
-Record = tuple[int, Contact | None, str, Affiliation]  # line, contact (None: unreadable), error, affiliation
+#: line, contact (None: unreadable), error, affiliation, UID (vCard)
+Record = tuple[int, Contact | None, str, Affiliation, str]
 
 
 def parse_records(text: str, fmt: str, mapping: Mapping[str, str] | None = None) -> list[Record]:
     """(line, contact or None, error, affiliation) for every record of the file."""
     if fmt == "vcf":
-        return [(r.line, r.contact, r.error, r.affiliation) for r in vcard.parse_vcards(text)]
+        return [(r.line, r.contact, r.error, r.affiliation, r.uid) for r in vcard.parse_vcards(text)]
     if fmt == "csv":
-        return [(r.line, r.contact, r.error, r.affiliation) for r in csv_exchange.parse_csv(text, mapping)]
+        return [(r.line, r.contact, r.error, r.affiliation, "") for r in csv_exchange.parse_csv(text, mapping)]
     raise StoreError(_("Unknown format {format}: use vcf or csv.").format(format=fmt))
 
 
@@ -202,10 +232,10 @@ def _parse_with_progress(text: str, fmt: str, mapping: Mapping[str, str] | None,
     parsed: Iterable[Record]
     if fmt == "vcf":
         estimate = max(text.count("BEGIN:VCARD"), 1)
-        parsed = ((r.line, r.contact, r.error, r.affiliation) for r in vcard.parse_vcards(text))
+        parsed = ((r.line, r.contact, r.error, r.affiliation, r.uid) for r in vcard.parse_vcards(text))
     elif fmt == "csv":
         estimate = max(text.count("\n"), 1)
-        parsed = ((r.line, r.contact, r.error, r.affiliation) for r in csv_exchange.parse_csv(text, mapping))
+        parsed = ((r.line, r.contact, r.error, r.affiliation, "") for r in csv_exchange.parse_csv(text, mapping))
     else:
         return parse_records(text, fmt, mapping)
     step = max(estimate // 100, 1)
@@ -230,7 +260,8 @@ def plan_import(contacts: ContactRepository, records: list[Record], *,
     total = len(records)
     step = max(total // 100, 1)
     affiliated: list[tuple[Affiliation, int | None, int | None]] = []  # (affiliation, position, merged into)
-    for n, (line, parsed, error, affiliation) in enumerate(records, 1):
+    organizations = _FileOrganizations()
+    for n, (line, parsed, error, affiliation, uid) in enumerate(records, 1):
         if progress and n % step == 0:
             progress(n, total)
         if parsed is None:
@@ -239,7 +270,7 @@ def plan_import(contacts: ContactRepository, records: list[Record], *,
         checked = validate_contact(parsed)
         name = csv_exchange.describe(checked.contact)
         if not checked.ok:
-            reason = "; ".join(f"{e.field}: {e.message}" for e in checked.errors)
+            reason = " ".join(f"{error_field_label(e.field)}: {e.message}" for e in checked.errors)
             result.failed.append(RecordOutcome(line, name, reason))
             continue
         contact = checked.contact
@@ -271,9 +302,13 @@ def plan_import(contacts: ContactRepository, records: list[Record], *,
                             merged_blocks.setdefault(key, set()).add(matches[0].contact_id)
                         if affiliation.organization:
                             affiliated.append((affiliation, None, matches[0].contact_id))
+                        organizations.add(contact, uid, contact_id=matches[0].contact_id)
                         continue
                     reason = f"{reason} {refusal}"
                 result.skipped.append(RecordOutcome(line, name, reason, duplicate_of))
+                # its persons in the file go to the one it duplicates
+                organizations.add(contact, uid, contact_id=found.contact_id if matches else None,
+                                  position=None if matches else found.contact_id)
                 continue
             position = len(result.contacts)
             in_file[position] = keys
@@ -281,11 +316,12 @@ def plan_import(contacts: ContactRepository, records: list[Record], *,
                 blocks.setdefault(key, []).append(position)
         if affiliation.organization:
             affiliated.append((affiliation, len(result.contacts), None))
+        organizations.add(contact, uid, position=len(result.contacts))
         result.contacts.append(contact)
         result.docs.append(doc)
         result.imported.append(RecordOutcome(line, name))
     if affiliated:
-        _plan_links(contacts, result, affiliated, roles or [])
+        _plan_links(contacts, result, affiliated, organizations, roles or [])
     if progress:
         progress(total, total)
     return result
@@ -295,14 +331,29 @@ def _folded(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+@dataclass(slots=True)
+class _FileOrganizations:
+    """What each organization record of the file became: a contact to import (its position
+    among the planned ones) or an existing contact (skipped as its duplicate, or merged into
+    it), by the card's UID and by name — where its persons are to be linked."""
+
+    by_uid: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    by_name: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+
+    def add(self, contact: Contact, uid: str, *, position: int | None = None, contact_id: int | None = None) -> None:
+        if contact.kind != ContactKind.ORGANIZATION:
+            return
+        if uid:
+            self.by_uid.setdefault(uid, (position, contact_id))
+        self.by_name.setdefault(_folded(contact.name), (position, contact_id))
+
+
 def _plan_links(contacts: ContactRepository, result: ImportResult,
-                affiliated: list[tuple[Affiliation, int | None, int | None]], roles: list[Entry]) -> None:
-    """Find each person's organization by its name: first among the organizations of the file,
-    then among the live ones of the database; else it is created with the import."""
-    in_file: dict[str, int] = {}
-    for position, contact in enumerate(result.contacts):
-        if contact.kind == ContactKind.ORGANIZATION:
-            in_file.setdefault(_folded(contact.name), position)
+                affiliated: list[tuple[Affiliation, int | None, int | None]], organizations: _FileOrganizations,
+                roles: list[Entry]) -> None:
+    """Find each person's organization: the card the person's card names (our own export
+    writes its UID), else by name among the organizations of the file, then among the live
+    ones of the database; else it is created with the import."""
     stored: dict[str, int] = {}
     for contact_id in sorted(contacts.find(ContactQuery(kind=ContactKind.ORGANIZATION))):
         doc = contacts.doc(contact_id)
@@ -312,8 +363,9 @@ def _plan_links(contacts: ContactRepository, result: ImportResult,
     for affiliation, position, person_id in affiliated:
         key = _folded(affiliation.organization)
         link = PlannedLink(key_for(roles, affiliation.role) if affiliation.role else "", position, person_id)
-        if key in in_file:
-            link.organization_position = in_file[key]
+        in_file = organizations.by_uid.get(affiliation.organization_uid) or organizations.by_name.get(key)
+        if in_file is not None:
+            link.organization_position, link.organization_id = in_file
         elif key in stored:
             link.organization_id = stored[key]
         else:
@@ -383,16 +435,20 @@ def import_file(contacts: ContactRepository, path: str | os.PathLike[str], *, au
 def plan_text(contacts: ContactRepository, text: str, fmt: str, *, mapping: Mapping[str, str] | None = None,
               duplicates: DuplicateIndex | None = None, on_duplicate: str = SKIP_DUPLICATES,
               progress: Progress | None = None, roles: list[Entry] | None = None) -> ImportResult:
-    """Read a file's text and plan its import (``plan_import``); nothing is written."""
+    """Read a file's text and plan its import (``plan_import``); nothing is written. A file
+    without a single record (empty, or not vCard/CSV at all) is a ``StoreError``."""
     with paused_gc(freeze=False):
         if progress is None:
             records = parse_records(text, fmt, mapping)
-            return plan_import(contacts, records, duplicates=duplicates, on_duplicate=on_duplicate, roles=roles)
-        # reading is the first half of the work, checking the second
-        records = _parse_with_progress(text, fmt, mapping, progress)
+        else:  # reading is the first half of the work, checking the second
+            records = _parse_with_progress(text, fmt, mapping, progress)
+        if not records or (fmt == "vcf" and not any(contact for _l, contact, *_rest in records)
+                           and "BEGIN:VCARD" not in text.upper()):
+            raise StoreError(_("No contacts found in the file: a vCard file holds BEGIN:VCARD … END:VCARD cards, "
+                               "a CSV file a header row and a row per contact."))
         total = len(records)
         return plan_import(contacts, records, duplicates=duplicates, on_duplicate=on_duplicate, roles=roles,
-                           progress=lambda done, _total: progress(total + done, 2 * total))
+                           progress=None if progress is None else lambda done, _t: progress(total + done, 2 * total))
 
 
 def write_import(contacts: ContactRepository, result: ImportResult, *, author: str,
@@ -520,6 +576,15 @@ def report_lines(result: ImportResult) -> list[str]:
         line=o.line, name=o.name, id=o.contact_id, reason=o.reason)) for o in result.merged]
     rows += [(o.line, _("line {line}: skipped {name}: {reason}").format(line=o.line, name=o.name, reason=o.reason))
             for o in result.skipped]
-    rows += [(o.line, _("line {line}: failed {name}: {reason}").format(line=o.line, name=o.name or "-",
+    rows += [(o.line, _("line {line}: failed {name}: {reason}").format(line=o.line, name=o.name or _("(no name)"),
                                                                        reason=o.reason)) for o in result.failed]
-    return [text for _line, text in sorted(rows, key=lambda row: row[0])]
+    lines = [text for _line, text in sorted(rows, key=lambda row: row[0])]
+    persons = [0] * len(result.new_organizations)
+    for link in result.links:
+        if link.new_organization is not None:
+            persons[link.new_organization] += 1
+    lines += [ngettext("new organization {name}, named by {count} person of the file",
+                       "new organization {name}, named by {count} persons of the file", count).format(
+        name=organization.name, count=count) for organization, count in zip(result.new_organizations, persons,
+                                                                          strict=True)]
+    return lines

@@ -8,7 +8,7 @@ from textual.content import Content
 
 from tui_crm.domain.contact import CONSENT_CHANNELS, Contact, ContactKind
 from tui_crm.domain.dictionaries import DEFAULTS, PHONE_TYPES, Entry, label_of
-from tui_crm.domain.validation import format_phone
+from tui_crm.domain.validation import field_label, format_phone  # noqa: F401 - field_label: for the screens
 from tui_crm.i18n import _, format_date, format_datetime, format_percent
 
 LABEL_WIDTH = 16
@@ -22,18 +22,6 @@ def phone_type_label(phone_type: str, phone_types: Sequence[Entry] = DEFAULTS[PH
 
 def consent_label(channel: str) -> str:
     return {"email": _("e-mail"), "sms": _("SMS"), "phone": _("phone")}[channel]
-
-
-def field_label(name: str) -> str:
-    """The label of a stored contact field, as the form shows it."""
-    labels = {
-        "kind": _("Type"), "supplier": _("Supplier"), "first_name": _("First name"), "last_name": _("Last name"),
-        "position": _("Position"), "name": _("Organization name"), "nip": _("NIP"), "regon": _("REGON"),
-        "phones": _("Phones"), "emails": _("E-mails"), "addresses": _("Addresses"),
-        "account_manager": _("Account manager"), "source": _("Source"), "consents": _("Consents"),
-        "tags": _("Tags"), "notes": _("Notes"), "discount": _("Discount"),
-    }
-    return labels.get(name, name)
 
 
 def _field(label: str, value: str) -> Content:

@@ -158,7 +158,8 @@ class ImportScreen(Screen[None]):
             self.columns = csv_exchange.read_header(self.text)
             remembered = self.app.settings.get(MAPPING_SETTING) or {}
             guessed = csv_exchange.guess_mapping(self.columns, remembered=remembered)
-            options = [(_("(ignored)"), csv_exchange.IGNORE)] + [(field, field) for field in self._fields(guessed)]
+            options = [(csv_exchange.field_title(field), field)
+                       for field in (csv_exchange.IGNORE, *self._fields(guessed))]
             rows = []
             for n, column in enumerate(self.columns):
                 rows.append(Horizontal(
