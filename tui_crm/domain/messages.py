@@ -29,6 +29,7 @@ from tui_crm.i18n import _
 
 from .contact import Contact, Email, Phone
 from .documents import MissingValue, TemplateProblem, _Sandbox, _Undefined, date_filter
+from .validation import format_phone, normalize_email, normalize_phone
 
 EMAIL, SMS, WHATSAPP, VIBER = "email", "sms", "whatsapp", "viber"
 CHANNELS = (EMAIL, SMS, WHATSAPP, VIBER)
@@ -180,8 +181,7 @@ def email_refusal(email: Email) -> str | None:
     if not email.address:
         return _("The contact has no e-mail address.")
     if not email.consent:
-        return _("{address} has no consent to e-mails: record the consent on the contact first (e edits it).").format(
-            address=email.address)
+        return _("{address} has no consent to e-mails.").format(address=email.address)
     return None
 
 
@@ -196,9 +196,64 @@ def phone_refusal(phone: Phone, channel: str) -> str | None:
     if not phone.number:
         return _("The contact has no phone number.")
     if not getattr(phone, channel):
-        return _("{number} does not have the “{flag}” flag on: tick it on the contact first.").format(
-            number=phone.number, flag=phone_flag_label(channel))
+        return _("{number} does not have the “{flag}” flag on.").format(number=format_phone(phone.number),
+                                                                      flag=phone_flag_label(channel))
     return None
+
+
+def _email_key(address: str) -> str:
+    """``address`` as compared: normalized (the domain lower-cased, IDNA) and case-folded; an
+    address that is not valid is compared as typed, so it simply matches nothing."""
+    text = address.strip()
+    try:
+        text = normalize_email(text)
+    except ValueError:
+        pass
+    return text.casefold()
+
+
+def _phone_key(number: str, region: str) -> str | None:
+    """``number`` in E.164 (``"601 234 567"`` and ``"+48 601-234-567"`` are the same), or None."""
+    try:
+        return normalize_phone(number, region)
+    except ValueError:
+        return None
+
+
+def recipient_index(contact: Contact, channel: str, to: str, region: str = "PL") -> int | None:
+    """The row of ``contact.emails`` (e-mail) or ``contact.phones`` (a phone channel) that the
+    typed recipient ``to`` names, however it is written; None when it is none of them."""
+    if channel == EMAIL:
+        key = _email_key(to)
+        return next((i for i, e in enumerate(contact.emails) if e.address and _email_key(e.address) == key), None)
+    if channel not in PHONE_CHANNELS:
+        raise ValueError(f"unknown channel: {channel!r}")
+    key = _phone_key(to, region)
+    if key is None:
+        return None
+    return next((i for i, p in enumerate(contact.phones) if p.number and _phone_key(p.number, region) == key), None)
+
+
+def recipient_refusal(contact: Contact, channel: str, to: str, region: str = "PL") -> str | None:
+    """Why a ``channel`` message to ``to`` may not be sent to ``contact``, or None.
+
+    The rules hold for the recipient actually written to, not only for the one chosen from the
+    menu: ``to`` must be one of the contact's own e-mail addresses with consent, or one of its
+    phones with the channel's flag on (numbers compared in E.164, addresses case-insensitively).
+    """
+    to = to.strip()
+    if not to:
+        return _("Fill in the recipient.")
+    index = recipient_index(contact, channel, to, region)
+    if channel == EMAIL:
+        if index is None:
+            return _("{address} is not an e-mail address of {name}: add it to the contact first.").format(
+                address=to, name=contact.display_name)
+        return email_refusal(contact.emails[index])
+    if index is None:
+        return _("{number} is not a phone number of {name}: add it to the contact first.").format(
+            number=to, name=contact.display_name)
+    return phone_refusal(contact.phones[index], channel)
 
 
 def allowed_channels(phone: Phone) -> list[str]:

@@ -30,12 +30,14 @@ from tui_crm.domain.messages import (
     email_refusal,
     phone_flag_label,
     phone_refusal,
+    recipient_index,
+    recipient_refusal,
     render_template,
 )
 from tui_crm.domain.outbox import OutboxMessage
 from tui_crm.domain.validation import format_phone
 from tui_crm.i18n import _
-from tui_crm.store import StoreError
+from tui_crm.store import ConflictError, StoreError
 from tui_crm.store.delivery import Sender, sender_for
 from tui_crm.store.outbox import DeliveryResult, attempt
 from tui_crm.store.templates import TemplateRepository, context_for
@@ -126,50 +128,93 @@ def open_send_menu(screen: Screen[Any], contact: Contact) -> None:
 
 def open_compose(screen: Screen[Any], contact: Contact, channel: str, index: int) -> None:
     """Compose to ``contact``'s e-mail or phone ``index``: refused (with the reason) without consent
-    or without the phone's flag for ``channel``; the consent can be recorded on the spot."""
+    or without the phone's flag for ``channel``; the consent or flag can be recorded on the spot."""
     app = screen.app
     if channel == "call":
         number = contact.phones[index].number
         app.push_screen(QrScreen(_("Call {number}").format(number=format_phone(number)), call_link(number)))
         return
     if channel == EMAIL:
-        email = contact.emails[index]
-        refusal = email_refusal(email)
-        if refusal:
-            _offer_consent(screen, contact, index, refusal)
-            return
-        app.push_screen(ComposeScreen(contact.id, EMAIL, email.address))
-        return
-    phone = contact.phones[index]
-    refusal = phone_refusal(phone, channel)
+        to = contact.emails[index].address
+        refusal = email_refusal(contact.emails[index])
+    else:
+        to = contact.phones[index].number
+        refusal = phone_refusal(contact.phones[index], channel)
+
+    def write() -> None:
+        app.push_screen(ComposeScreen(contact.id, channel, to))
+
     if refusal:
-        app.notify(refusal, severity="warning", title=_("Not allowed"), markup=False, timeout=8)
+        offer_permission(app, contact, channel, index, refusal, then=write, sending=False)
         return
-    app.push_screen(ComposeScreen(contact.id, channel, phone.number))
+    write()
 
 
-def _offer_consent(screen: Screen[Any], contact: Contact, index: int, refusal: str) -> None:
-    app = screen.app
-    app.notify(refusal, severity="warning", title=_("Not allowed"), markup=False, timeout=8)
-    address = contact.emails[index].address
+def offer_permission(app: Any, contact: Contact, channel: str, index: int, refusal: str, *,
+                     then: Callable[[], None], sending: bool) -> None:
+    """Say why the contact's address (or phone) ``index`` may not get a ``channel`` message, and
+    offer to record the consent (or turn the channel's flag on) now; ``then`` runs once it is saved."""
+    app.notify(refusal, severity="warning", title=_("Cannot send"), markup=False, timeout=8)
+    if channel == EMAIL:
+        address = contact.emails[index].address
+        question = (_("Record that {address} has given consent to e-mails, then send?") if sending
+                    else _("Record that {address} has given consent to e-mails, then write?")).format(address=address)
+        yes = _("Record consent")
+    else:
+        number = format_phone(contact.phones[index].number)
+        flag = phone_flag_label(channel)
+        question = (_("Turn on the “{flag}” flag for {number}, then send?") if sending
+                    else _("Turn on the “{flag}” flag for {number}, then write?")).format(flag=flag, number=number)
+        yes = _("Turn the flag on")
 
     def answered(record: bool | None) -> None:
-        if not record:
-            return
-        current = app.contacts.get(contact.id)
-        if current is None or index >= len(current.emails) or current.emails[index].address != address:
+        if record and grant_permission(app, contact, channel, index):
+            then()
+
+    app.push_screen(ConfirmScreen(question, yes=yes, no=_("Cancel")), answered)
+
+
+def _recipient_value(contact: Contact | None, channel: str, index: int) -> str:
+    """The address (e-mail) or number (phone channels) in row ``index`` of ``contact``; "" when there is none."""
+    rows = [] if contact is None else contact.emails if channel == EMAIL else contact.phones
+    if index >= len(rows):
+        return ""
+    return rows[index].address if channel == EMAIL else rows[index].number
+
+
+def _with_permission(contact: Contact, channel: str, index: int) -> None:
+    """Give the e-mail ``index`` its consent, or the phone ``index`` its ``channel`` flag (in place)."""
+    if channel == EMAIL:
+        contact.emails[index] = replace(contact.emails[index], consent=True)
+    else:
+        contact.phones[index] = replace(contact.phones[index], **{channel: True})
+
+
+def grant_permission(app: Any, contact: Contact, channel: str, index: int) -> bool:
+    """Record on the stored contact that its e-mail ``index`` has consent (or that phone ``index``
+    takes ``channel`` messages); True when saved. Only that one value changes, on top of the current
+    version: when someone saved the contact just before, it is tried once more on theirs; when the
+    address or number itself changed meanwhile, nothing is recorded."""
+    seen = _recipient_value(contact, channel, index)
+    for retry in (False, True):
+        current = None if contact.id is None else app.contacts.get(contact.id)
+        if current is None or not seen or _recipient_value(current, channel, index) != seen:
             app.notify(_("The contact changed meanwhile; nothing was recorded."), severity="warning")
-            return
-        current.emails[index] = replace(current.emails[index], consent=True)
+            return False
+        _with_permission(current, channel, index)
         try:
             app.contacts.save(current, author=app.user)
+        except ConflictError as error:
+            gone = error.current is None or error.current.get("deleted_at")
+            if not gone and not retry:
+                continue  # someone saved just before us: put the one change on their version
+            app.notify(str(error), severity="error", title=_("Not recorded"), markup=False, timeout=10)
+            return False
         except StoreError as error:
-            app.notify(str(error), severity="error", markup=False)
-            return
-        app.push_screen(ComposeScreen(contact.id, EMAIL, address))
-
-    question = _("Record that {address} has given consent to e-mails, then write?").format(address=address)
-    app.push_screen(ConfirmScreen(question, yes=_("Record consent"), no=_("Cancel")), answered)
+            app.notify(str(error), severity="error", title=_("Not recorded"), markup=False, timeout=10)
+            return False
+        return True
+    return False
 
 
 # -- the compose screen ----------------------------------------------------------------------
@@ -195,9 +240,11 @@ class ComposeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="compose-form"):
-            with Horizontal(classes="form-line"):
+            with Horizontal(classes="form-line", id="compose-to-line"):
                 yield Static(_("To"), classes="label")
-                yield Input(self._to, id="compose-to", compact=True)
+                # no select-all on focus: tab wraps from the body to here, and a key would replace it
+                yield Input(self._to, id="compose-to", compact=True, select_on_focus=False)
+            yield Static("", id="compose-to-error", markup=False)
             if self.channel in TEMPLATE_CHANNELS:
                 with Horizontal(classes="form-line"):
                     yield Static(_("Template"), classes="label")
@@ -219,7 +266,9 @@ class ComposeScreen(Screen[None]):
         contact = self.contact
         name = contact.display_name if contact else ""
         self.title = _("{channel} to {name}").format(channel=channel_label(self.channel), name=name)
-        self.query_one("#compose-body", TextArea).focus()
+        # the recipient was chosen from the menu: start where there is something to write
+        first = "#compose-subject" if self.channel == EMAIL else "#compose-body"
+        self.query_one(first).focus()
 
     def has_unsaved_changes(self) -> bool:
         return bool(self.query_one("#compose-body", TextArea).text.strip()) and not self._sending
@@ -246,16 +295,43 @@ class ComposeScreen(Screen[None]):
     def _status(self, text: str) -> None:
         self.query_one("#compose-status", Static).update(text)
 
-    def _refusal(self, to: str) -> str | None:
-        """Consent / flag rules for ``to`` when it is one of the contact's own addresses or phones."""
+    def _to_error(self, text: str) -> None:
+        """Show (or, with "", hide) why the recipient is refused, right under the To field."""
+        error = self.query_one("#compose-to-error", Static)
+        error.update(text)
+        error.display = bool(text)
+        self.query_one("#compose-to-line").set_class(bool(text), "-refused")
+
+    @on(Input.Changed, "#compose-to")
+    def _to_edited(self) -> None:
+        self._to_error("")
+
+    def _recipient(self, to: str) -> str | None:
+        """The recipient to send to: the contact's own address or number that ``to`` names, as
+        stored (E.164 for a phone). None when the consent / flag rules refuse it: the reason is
+        shown under To, with the offer to record the consent or flag when only that is missing."""
+        if self.contact_id is None:  # not written to a contact: no consent or flag applies
+            return to
         contact = self.contact
         if contact is None:
+            self._refuse(_("The contact no longer exists."))
             return None
-        if self.channel == EMAIL:
-            email = next((e for e in contact.emails if e.address.casefold() == to.casefold()), None)
-            return email_refusal(email) if email else None
-        phone = next((p for p in contact.phones if p.number == to), None)
-        return phone_refusal(phone, self.channel) if phone else None
+        index = recipient_index(contact, self.channel, to)
+        refusal = recipient_refusal(contact, self.channel, to)
+        if refusal is None and index is not None:
+            return _recipient_value(contact, self.channel, index)
+        refusal = refusal or _("Fill in the recipient.")
+        if index is None:
+            self._refuse(refusal)
+        else:  # one of its own: only the consent or the flag is missing
+            self._to_error(refusal)
+            offer_permission(self.app, contact, self.channel, index, refusal, then=self.action_send, sending=True)
+        return None
+
+    def _refuse(self, refusal: str) -> None:
+        self._to_error(refusal)
+        self.query_one("#compose-to", Input).focus()
+        self.notify(refusal, severity="warning", title=_("Not sent"), markup=False)
 
     def action_send(self) -> None:
         if self._sending:
@@ -265,11 +341,15 @@ class ComposeScreen(Screen[None]):
         subject = self.query_one("#compose-subject", Input).value.strip() if self.channel == EMAIL else ""
         missing = (not to and _("Fill in the recipient.")) or (not body.strip() and _("Write the message."))
         missing = missing or (self.channel == EMAIL and not subject and _("Fill in the subject."))
-        refusal = missing or self._refusal(to)
-        if refusal:
-            self._status(refusal)
-            self.notify(refusal, severity="warning", title=_("Not sent"), markup=False)
+        if missing:
+            self._status(missing)
+            self.notify(missing, severity="warning", title=_("Not sent"), markup=False)
             return
+        self._status("")
+        recipient = self._recipient(to)
+        if recipient is None:
+            return
+        to = recipient
         app = self.app
         try:
             message = app.outbox.add(to=to, subject=subject, body=body, kind="message", author=app.user,
@@ -330,5 +410,5 @@ class QrScreen(ModalScreen[None]):
         yield KeyFooter()
 
 
-__all__ = ["ComposeScreen", "QrScreen", "delivery_notice", "open_compose", "open_send_menu", "phone_flag_label",
-           "send_in_background", "templates_of"]
+__all__ = ["ComposeScreen", "QrScreen", "delivery_notice", "grant_permission", "offer_permission", "open_compose",
+           "open_send_menu", "phone_flag_label", "send_in_background", "templates_of"]
