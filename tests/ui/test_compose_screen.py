@@ -324,3 +324,22 @@ async def test_a_message_to_no_contact_has_no_consent_rule(ui, make_app, sample_
         assert not isinstance(app.screen, ComposeScreen)
     [stored] = outbox(ui, sample_db)
     assert (stored.to, stored.contact_id) == ("ktokolwiek@example.pl", None)
+
+
+async def test_consent_withdrawn_by_another_session_while_writing_stops_the_message(
+        ui, make_app, sample_db, sample_ids) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await open_card(app, pilot, sample_ids["Łukasz Wójcik"])
+        await pilot.press("s", "1")
+        assert isinstance(app.screen, ComposeScreen)
+        await write(ui, pilot, subject="Oferta", body="Dzień dobry")
+        other = ui.reopen(sample_db)  # meanwhile, at another desk: the client withdrew the consent
+        contact = other.get(sample_ids["Łukasz Wójcik"])
+        contact.emails[0].consent = False
+        other.save(contact, author="ewa")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ComposeScreen)  # nothing lost: the text is still there
+        assert any("has no consent" in n for n in ui.notifications(app))
+    assert outbox(ui, sample_db) == []

@@ -29,6 +29,7 @@ from tui_crm.domain.outbox import (
 
 from .database import Database, WriteBatch, joined
 from .delivery import DeliveryError, Sender
+from .errors import StoreError
 from .timestamps import utc_now
 
 TABLE = "outbox"
@@ -79,8 +80,12 @@ class OutboxRepository:
 
     def add(self, *, to: str, subject: str, body: str, kind: str, author: str, channel: str = "email",
             contact_id: int | None = None, link_id: int | None = None,
-            batch: WriteBatch | None = None) -> OutboxMessage:
-        """Queue a message. With ``batch`` it joins that write (e.g. the link change that asked for it)."""
+            batch: WriteBatch | None = None, refusal: Callable[[], str | None] | None = None) -> OutboxMessage:
+        """Queue a message. With ``batch`` it joins that write (e.g. the link change that asked for it).
+
+        ``refusal`` is asked inside the write, other sessions' changes read: why the message
+        may not go (consent withdrawn meanwhile …), or None. A refusal raises ``MessageRefused``
+        and queues nothing."""
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}")
         if not to or not kind:
@@ -88,6 +93,9 @@ class OutboxRepository:
         message = OutboxMessage(to=to, subject=subject, body=body, kind=kind, channel=channel,
                                 contact_id=contact_id, link_id=link_id)
         with joined(self.database, batch) as write:
+            reason = refusal() if refusal is not None else None
+            if reason:
+                raise MessageRefused(reason)
             message.id = write.new_id(TABLE)
             message.status = QUEUED
             message.version = 1
@@ -165,6 +173,10 @@ class OutboxRepository:
         message.updated_at = utc_now()
         batch.put(TABLE, message.id, message.to_doc())
 
+
+
+class MessageRefused(StoreError):
+    """The message may not be sent (its consent or channel flag is gone); nothing was queued."""
 
 
 def attempt(sender: Sender, message: OutboxMessage) -> Exception | None:

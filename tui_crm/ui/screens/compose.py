@@ -328,6 +328,16 @@ class ComposeScreen(Screen[None]):
             offer_permission(self.app, contact, self.channel, index, refusal, then=self.action_send, sending=True)
         return None
 
+    def _refusal_now(self, to: str) -> str | None:
+        """The rules asked again inside the outbox's write: another session may have withdrawn
+        the consent or switched the flag off since the screen checked."""
+        if self.contact_id is None:
+            return None
+        contact = self.app.contacts.get(self.contact_id)
+        if contact is None or contact.deleted_at:
+            return _("The contact no longer exists.")
+        return recipient_refusal(contact, self.channel, to)
+
     def _refuse(self, refusal: str) -> None:
         self._to_error(refusal)
         self.query_one("#compose-to", Input).focus()
@@ -353,7 +363,8 @@ class ComposeScreen(Screen[None]):
         app = self.app
         try:
             message = app.outbox.add(to=to, subject=subject, body=body, kind="message", author=app.user,
-                                     channel=self.channel, contact_id=self.contact_id)
+                                     channel=self.channel, contact_id=self.contact_id,
+                                     refusal=lambda: self._refusal_now(to))
         except (StoreError, ValueError) as error:
             self.notify(str(error), severity="error", title=_("Not sent"), markup=False)
             return

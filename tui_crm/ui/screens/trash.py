@@ -27,7 +27,7 @@ class TrashScreen(Screen[None]):
         yield Header()
         yield Static("", id="trash-hint")
         table: DataTable = DataTable(id="trash", cursor_type="row")
-        table.add_columns(_("Name"), _("Deleted"), _("By"))
+        table.add_columns(_("Name"), _("Deleted"), _("Deleted by"))
         yield table
         yield KeyFooter()
 
