@@ -353,8 +353,10 @@ PILOT_SCRIPT = textwrap.dedent(
 
     from tui_crm.demo import generate_contacts
     from tui_crm.domain.contact import display_name
+    from tui_crm.domain.contact_persons import ContactPersonLink
     from tui_crm.store import create_database
     from tui_crm.ui.app import CrmApp
+    from tui_crm.ui.screens.contact_card import TABS, ContactCardScreen
     from tui_crm.ui.widgets.virtual_table import VirtualTable
 
     EXTRA = [
@@ -370,6 +372,40 @@ PILOT_SCRIPT = textwrap.dedent(
 
     def footer(app):
         return [[key.key_display, key.description] for key in app.screen.query_one(Footer).query(FooterKey)]
+
+
+    def contact_named(app, name):
+        return next(i for i in app.contacts.find() if display_name(app.contacts.doc(i)) == name)
+
+
+    async def card_footers(app, pilot, path, out):
+        # The footer of every tab of a person's and an organization's card (each with a link and
+        # a file, so that every key that can be there is), the Files tab's trash and the outbox.
+        person = contact_named(app, "Łukasz Testowy")
+        organization = contact_named(app, "Lwowska Piekarnia sp. z o.o.")
+        app.links.link(ContactPersonLink(person, organization), author="tester")
+        document = path.parent / "umowa.pdf"
+        document.write_bytes(b"%PDF")
+        for contact in (person, organization):
+            app.attachments.attach(contact, document, "", author="tester")
+        for kind, contact in (("person", person), ("organization", organization)):
+            await app.push_screen(ContactCardScreen(contact))
+            await pilot.pause()
+            for number, (tab, _label, _todo) in enumerate(TABS, 1):
+                await pilot.press(str(number))
+                await pilot.pause()
+                out[f"{kind}_{tab}_footer"] = footer(app)
+                out[f"{kind}_{tab}_lines"] = screen_lines(app)[-1:]
+            await pilot.press("t")
+            await pilot.pause()
+            out[f"{kind}_files_trash_footer"] = footer(app)
+            out[f"{kind}_files_trash_lines"] = screen_lines(app)[-1:]
+            await pilot.press("t", "escape")
+            await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        out["outbox_footer"] = footer(app)
+        out["outbox_lines"] = screen_lines(app)[-1:]
 
 
     async def main(path):
@@ -395,6 +431,9 @@ PILOT_SCRIPT = textwrap.dedent(
             await pilot.pause()
             out["related_footer"] = footer(app)
             out["related_lines"] = screen_lines(app)
+            await pilot.press("escape")
+            await pilot.pause()
+            await card_footers(app, pilot, path, out)
         print(json.dumps(out, ensure_ascii=False))
 
 
@@ -466,6 +505,25 @@ def _visible(app: dict, screen: str) -> list[str]:
             shown.append(description)
             position = found + len(key) + len(description) + 2
     return shown
+
+
+#: Screens whose footer must show all its keys at 80 columns, f1 Help last (PILOT_SCRIPT's names).
+FOOTER_SCREENS = [
+    "list",
+    "outbox",
+    *[f"{kind}_{tab}" for kind in ("person", "organization")
+      for tab in ("details", "related", "activities", "history", "notes", "changes", "files", "files_trash")],
+]
+
+
+@pytest.mark.parametrize("screen", FOOTER_SCREENS)
+def test_pilot_polish_footer_fits_80_columns(polish_app: dict, screen: str) -> None:
+    """Every key of the footer is shown whole, "f1 Pomoc" last (it was cut to "f1 P", or gone)."""
+    keys = polish_app[f"{screen}_footer"]
+    line = polish_app[f"{screen}_lines"][-1]
+    assert keys[-1] == ["f1", "Pomoc"], keys
+    assert line.rstrip().endswith(" f1 Pomoc"), line
+    assert _visible(polish_app, screen) == [description for _key, description in keys], line
 
 
 @pytest.mark.parametrize("screen", ["list", "card", "related"])

@@ -206,3 +206,18 @@ async def test_actions_merge_needs_two_marked_and_bulk_edit_gets_the_basket(
         await pilot.press("a", "e")
         assert isinstance(app.screen, BulkEditScreen)
         assert app.screen.contact_ids == [sample_ids[ANNA], sample_ids[LUKASZ]]
+
+
+async def test_the_actions_menu_says_it_holds_import_and_export(ui, sample_db, make_app) -> None:
+    """Import and export live in the Actions menu: its title and the footer's label say so."""
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await pilot.pause()  # the footer is filled once the list has the focus
+        assert "a Import/exp." in ui.screen_lines(app)[-1]
+        await pilot.press("a")
+        assert isinstance(app.screen, OptionsMenuScreen)
+        title = ui.static_text(app.screen.query_one(".title"))
+        assert title == "Actions — basket (0 contacts), import, export"
+        assert any(title in line for line in ui.screen_lines(app))  # whole, at 80 columns
+        await pilot.press("escape", "space", "space", "a")  # two in the basket
+        assert ui.static_text(app.screen.query_one(".title")) == "Actions — basket (2 contacts), import, export"

@@ -54,15 +54,15 @@ async def test_search_with_diacritics_phone_and_no_match(ui, sample_db, make_app
         await ui.type_text(pilot, "ŁÓDŹ")
         assert ui.shown_names(app) == ["Łukasz Wójcik"]
 
-        await pilot.press("escape")
+        await pilot.press("escape", "slash")  # escape leaves the search box: / goes back to it
         await ui.type_text(pilot, "501 000")  # part of Anna's number, typed as people do
         assert ui.shown_names(app) == ["Anna Nowak"]
 
-        await pilot.press("escape")
+        await pilot.press("escape", "slash")
         await ui.type_text(pilot, "#hurt")
         assert ui.shown_names(app) == ["Anna Nowak", "Zakład Ślusarski Żuraw"]
 
-        await pilot.press("escape")
+        await pilot.press("escape", "slash")
         await ui.type_text(pilot, "qqqq")
         assert ui.shown_names(app) == []
         assert ui.count_label(app) == "0 contacts of 4"
@@ -71,6 +71,26 @@ async def test_search_with_diacritics_phone_and_no_match(ui, sample_db, make_app
         await pilot.press("down", "e")
         assert "No contact selected." in ui.notifications(app)
         assert isinstance(app.screen, ContactListScreen)
+
+
+async def test_escape_in_the_search_clears_it_and_gives_the_keys_back_to_the_list(ui, sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        search = app.screen.query_one("#search")
+        await pilot.press("slash")
+        await ui.type_text(pilot, "anna")
+        assert search.has_focus and ui.shown_names(app) == ["Anna Nowak"]
+
+        await pilot.press("escape")  # one press: the text is gone and the list has the keys
+        assert search.value == "" and not search.has_focus
+        assert app.screen.query_one(VirtualTable).has_focus
+        assert ui.shown_names(app) == ALL
+
+        await pilot.press("2")  # a quick filter, not a search for "2"
+        assert search.value == ""
+        assert ui.shown_names(app) == ["Anna Nowak", "Łukasz Wójcik"]
+        await pilot.press("escape")  # on the list: nothing to clear, the filter stays
+        assert ui.shown_names(app) == ["Anna Nowak", "Łukasz Wójcik"]
 
 
 async def test_search_lodz_in_demo_data(ui, demo_db, demo_docs, make_app):
@@ -340,8 +360,11 @@ async def test_f1_help_lists_the_list_keys(ui, sample_db, make_app):
         ]:
             assert any(line.split()[:1] == [key] and description in line for line in text.splitlines()), (key, text)
         assert "Trash" in text
+        # a: import and export are easy to find (the footer has the short label)
+        assert any(line.split()[:1] == ["a"] and "Actions: basket, import, export" in line for line in text.splitlines())
         await pilot.press("escape")
         assert isinstance(app.screen, ContactListScreen)
+        assert "a Import/exp." in ui.screen_lines(app)[-1]
 
         # on the form, help lists the form's keys
         await pilot.press("n")

@@ -21,6 +21,7 @@ from tui_crm.ui.screens.confirm import ConfirmScreen
 from tui_crm.ui.screens.contact_card import ContactCardScreen
 from tui_crm.ui.widgets.files_panel import (
     COPY_GROUP,
+    PROGRESS_SECONDS,
     AttachDialog,
     CopyingDialog,
     ExportDialog,
@@ -82,7 +83,8 @@ async def test_attach_list_export_and_delete_a_file(ui, sample_db, sample_ids, m
     async with app.run_test(size=ui.SIZE) as pilot:
         card = await open_files_tab(pilot, org_id)
         footer = ui.screen_lines(app)[-1]
-        assert "n Attach" in footer and "x Export" in footer and "d Delete file" in footer and "f1" in footer
+        assert "n Attach" in footer and "f1" in footer
+        assert "x Export" not in footer and "d Delete file" not in footer  # no file to act on yet
         assert "e Edit" not in footer  # the card's own keys make room
 
         # attach: a mistyped path is explained and the dialog keeps what was typed
@@ -104,6 +106,8 @@ async def test_attach_list_export_and_delete_a_file(ui, sample_db, sample_ids, m
         assert rows(card)[0][:2] == ["umowa.pdf", "4.9 KB"]
         assert rows(card)[0][3:] == [ui.USER, "Umowa serwisowa 2…"]  # cut to fit 80 columns
         assert any("umowa.pdf" in line and "4.9 KB" in line for line in ui.screen_lines(app))
+        footer = ui.screen_lines(app)[-1]
+        assert "x Export" in footer and "d Delete file" in footer and footer.rstrip().endswith("f1 Help")
         [record] = stored(sample_db).list_of(org_id)
         assert (record.name, record.size, record.description) == ("umowa.pdf", 5000, "Umowa serwisowa 2026")
 
@@ -161,6 +165,31 @@ async def test_another_sessions_attachment_appears(ui, sample_db, sample_ids, ma
         app.poll_database()
         await pilot.pause()
         assert rows(card)[0][0] == "zdjecie.jpg" and rows(card)[0][3] == "anna"
+
+
+async def test_keys_for_a_file_are_hidden_while_there_is_none(ui, sample_db, sample_ids, make_app, tmp_path):
+    """No files, an empty trash: x, d, r and X have nothing to act on, so the footer leaves them out."""
+    org_id = sample_ids["Alfa Sp. z o.o."]
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        card = await open_files_tab(pilot, org_id)
+        footer = ui.screen_lines(app)[-1]
+        assert "n Attach" in footer and "x Export" not in footer and "d Delete file" not in footer
+        await pilot.press("t")
+        assert "No files of this contact in the trash" in str(card.query_one("#files-body").render())
+        footer = ui.screen_lines(app)[-1]
+        assert "x Export" not in footer and "r Restore" not in footer and footer.rstrip().endswith("f1 Help")
+        await pilot.press("x", "r", "X")
+        assert app.screen is card and ui.notifications(app) == []  # nothing opened, nothing complained
+
+        photo = tmp_path / "zdjecie.jpg"  # another session attaches a file, then trashes it
+        photo.write_bytes(b"JPEG")
+        other = stored(sample_db)
+        other.delete(other.attach(org_id, photo, "", author="anna").id, author="anna")
+        app.poll_database()
+        await pilot.pause()
+        footer = ui.screen_lines(app)[-1]
+        assert "x Export" in footer and "r Restore file" in footer  # the keys come back with a file
 
 
 async def test_a_read_only_database_refuses_attaching(ui, sample_db, sample_ids, make_app):
@@ -280,6 +309,36 @@ async def test_attaching_shows_the_progress_with_the_inputs_disabled(ui, sample_
         assert not [n for n in everything_in(sample_db.parent / "crm-files") if n.startswith(".")]
         assert gate.chunks == 21 and len(shown) < gate.chunks  # progress shown by a timer, not per chunk
         assert any("Attached “skan.tif”" in message for message in ui.notifications(app))
+
+
+async def test_the_progress_shows_no_numbers_before_the_size_is_known(ui, sample_db, sample_ids, make_app, scan,
+                                                                     monkeypatch):
+    """The first line of an attach said "0 % (0 B of 0 B)" until the copy reported the size."""
+    org_id = sample_ids["Alfa Sp. z o.o."]
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        card = await open_files_tab(pilot, org_id)
+        started, go = threading.Event(), threading.Event()
+        real_store = app.attachments.store_content
+
+        def slow_to_start(*args, **kwargs):  # a source that takes a while to answer
+            started.set()
+            assert go.wait(10), "the test never let the copy start"
+            return real_store(*args, **kwargs)
+
+        monkeypatch.setattr(app.attachments, "store_content", slow_to_start)
+        await pilot.press("n")
+        await ui.fill(pilot, "#attach-path", str(scan))
+        await pilot.press("enter")
+        await until(pilot, started.is_set, "the copy started")
+        await pilot.pause(2 * PROGRESS_SECONDS)  # the progress timer has shown it again meanwhile
+        assert status(app) == "Copying… · escape stops it"
+        assert any("Copying… · escape stops it" in line for line in ui.screen_lines(app))
+        assert app.screen.query_one("#copy-progress", ProgressBar).total is None  # it pulses: no size yet
+
+        go.set()
+        await copies_done(pilot)
+        assert app.screen is card and rows(card)[0][0] == "skan.tif"
 
 
 async def test_escape_stops_an_attach_and_leaves_nothing(ui, sample_db, sample_ids, make_app, scan, small_chunks,

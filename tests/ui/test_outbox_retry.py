@@ -1,4 +1,5 @@
-"""The outbox (F3): filters, and r retrying a message the server refused, sent exactly once."""
+"""The outbox (F3): filters, r retrying a message the server refused, sent exactly once, and
+the table and footer fitting 80 columns (in Polish too)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from smtp_server import Collector, running_server
 from textual.widgets import DataTable
 
+from tui_crm import i18n
 from tui_crm.store.outbox import OutboxRepository
 from tui_crm.store.settings import SettingsRepository
 from tui_crm.ui.screens.outbox import OutboxScreen
@@ -103,3 +105,28 @@ async def test_a_message_the_server_refused_is_not_sent_again_at_the_next_start(
     assert smtp.envelopes == []
     stored = {m.to: m for m in OutboxRepository(ui.reopen(db_path).database).list()}
     assert (stored["anna@firma.pl"].status, stored["anna@firma.pl"].attempts) == ("failed", 1)
+
+
+async def test_the_status_column_shows_the_longest_polish_status_whole(ui, make_app, db_path) -> None:
+    """"z telefonu" (by phone) is the longest status in Polish: it was cut to "z telefo"."""
+    outbox = OutboxRepository(ui.reopen(db_path).database)
+    by_phone = outbox.add(to="+48601234567", subject="", body="Proszę o kontakt", kind="message", author="jan",
+                          channel="sms")
+    outbox.mark_by_phone(by_phone.id)
+    outbox.add(to="anna@firma.pl", subject="Oferta serwisowa na rok 2027", body="Treść", kind="message", author="ola")
+    app = make_app(db_path)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        i18n.setup("pl")  # what the table shows is translated when it is built (the keys stay English)
+        try:
+            await pilot.press("f3")
+            assert isinstance(app.screen, OutboxScreen)
+            table_rows = rows(app)
+        finally:
+            i18n.setup("en")
+        assert sorted(r[0] for r in table_rows) == ["oczekuje", "z telefonu"]
+        lines = ui.screen_lines(app)
+        for row in table_rows:  # every row whole on screen: the status, and the date in the last column
+            line = next(line for line in lines if row[2] in line)
+            assert f" {row[0]} " in line and line.rstrip().endswith(row[4]), line
+        footer = lines[-1]
+        assert footer.rstrip().endswith("f1 Help") and "t Templates" in footer

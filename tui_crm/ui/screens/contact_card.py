@@ -95,18 +95,19 @@ class RelatedList(OptionList):
 
 class ContactCardScreen(ContactActions, Screen[None]):
     BINDINGS = [
-        # the Related tab's keys (shown only there), first so they fit in the footer
+        # the Related tab's keys (shown only there), first so they fit in the footer; the
+        # hidden ones are named by the tab's first line (80 columns, Polish labels too)
         Binding("l", "add_person", _("Add person")),
         Binding("l", "link_organization", _("Link org.")),
         Binding("f", "edit_link", _("Edit link")),
-        Binding("asterisk", "make_primary", _("Primary")),
+        Binding("asterisk", "make_primary", _("Primary"), show=False),
         Binding("u", "unlink", _("Remove")),
-        Binding("p", "portal_access", _("Portal")),
+        Binding("p", "portal_access", _("Portal"), show=False),
         Binding("w", "notification_recipients", _("Recipients")),
-        Binding("r", "relate", _("Relate person"), show=False),  # the tab's first line says so
+        Binding("r", "relate", _("Relate person"), show=False),
         Binding("escape", "app.pop_screen", _("Back")),
         Binding("e", "edit", _("Edit")),
-        Binding("c", "copy", _("Copy")),
+        Binding("c", "copy", _("Copy"), show=False),  # seldom: an organization's footer needs the room
         Binding("d,delete", "delete", _("Delete")),
         Binding("a", "add_activity", _("Add activity")),
         Binding("n", "add_note", _("Add note"), show=False),  # the Notes tab's first line says so
@@ -379,7 +380,8 @@ class ContactCardScreen(ContactActions, Screen[None]):
             persons = links.of_organization(contact.id)
             options = [Option(self._person_row(link), id=f"p:{link.person_id}") for link in persons]
             summary = (
-                _("Contact persons (★ primary). enter opens a card; r relates two of them.")
+                _("Contact persons (★ primary). enter opens a card; * makes one the primary, "
+                  "r relates two of them, p: portal access.")
                 if persons
                 else _("No contact persons yet. Press l to add one.")
             )
@@ -392,7 +394,8 @@ class ContactCardScreen(ContactActions, Screen[None]):
             if own is None:
                 summary = _("Not a contact person of any organization. Press l to link this person to one.")
             else:
-                summary = _("Organization and related persons. enter opens a card; r relates a colleague.")
+                summary = _("Organization and related persons. enter opens a card; * makes this person the "
+                            "primary contact, r relates a colleague, p: portal access.")
         separated: list[Option | None] = []
         for option in options:
             separated += [option, None]

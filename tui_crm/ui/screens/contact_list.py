@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -83,12 +84,15 @@ class ContactListScreen(ContactActions, Screen[None]):
         Binding("S", "reverse_sort", _("Reverse sort"), show=False),
         Binding("T", "trash", _("Trash"), show=False),
         Binding("A", "new_activity", _("New activity"), show=False),
-        Binding("a", "actions", _("Actions")),  # on the basket: bulk edit, merge, delete, …
+        Binding("a", "actions", _("Actions: basket, import, export")),  # shorter in the footer: FOOTER_LABELS
         Binding("space", "toggle_mark", _("Mark"), show=False),
         Binding("asterisk", "mark_all", _("Mark all shown"), show=False),
         Binding("b", "basket_only", _("Basket only"), show=False),
         Binding("q", "app.quit", _("Quit")),
     ]
+
+    #: Shorter footer labels (KeyFooter) where help and the palette give the whole description.
+    FOOTER_LABELS: ClassVar[dict[str, str]] = {"actions": _("Import/exp.")}
 
     contact_query: reactive[ContactQuery] = reactive(ContactQuery, init=False)
     quick_filter: reactive[str] = reactive("all", init=False)
@@ -224,11 +228,12 @@ class ContactListScreen(ContactActions, Screen[None]):
         self._sort_by(event.column_key)
 
     def key_escape(self) -> None:
+        """Escape in the search box clears it and gives the keys back to the list at once, so
+        that 2, s, … are not typed into the search."""
         search = self.query_one("#search", Input)
-        if search.has_focus and search.value:
+        if search.has_focus:
             search.value = ""
-        else:
-            self.query_one(VirtualTable).focus()
+        self.query_one(VirtualTable).focus()
 
     def key_down(self) -> None:
         if self.query_one("#search", Input).has_focus:
@@ -348,8 +353,8 @@ class ContactListScreen(ContactActions, Screen[None]):
             ("export", _("Export…"), "x"),
             ("import", _("Import…"), "i"),
         ]
-        title = ngettext("Actions: {n} contact in the basket", "Actions: {n} contacts in the basket", count).format(
-            n=format_number(count))
+        title = ngettext("Actions — basket ({n} contact), import, export",
+                         "Actions — basket ({n} contacts), import, export", count).format(n=format_number(count))
 
         def chosen(entry: str | None) -> None:
             if entry is not None:

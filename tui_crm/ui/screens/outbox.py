@@ -54,6 +54,16 @@ def retry_waiting(app: Any, *, failed: bool = True) -> int:
     return len(claimed)
 
 
+#: The columns the status and the subject share: a longer status (Polish) takes its room from
+#: the subject, whose whole text enter shows.
+STATUS_AND_SUBJECT = 22
+
+
+def _widest(*texts: str) -> int:
+    """The width that shows every one of ``texts`` whole (the statuses are longer in Polish)."""
+    return max(len(text) for text in texts)
+
+
 def _next(values: list[Any], current: Any) -> Any:
     return values[(values.index(current) + 1) % len(values)] if current in values else values[0]
 
@@ -80,11 +90,13 @@ class OutboxScreen(Screen[None]):
         yield Static("", id="outbox-hint")
         yield Static("", id="outbox-filters", markup=False)
         table: DataTable = DataTable(id="outbox", cursor_type="row")
-        # 68 columns of text + 10 of cell padding: fits 80 with the scroll bar
-        table.add_column(_("Status"), width=8)
+        # 68 columns of text + 10 of cell padding: fits 80 with the scroll bar. The status is
+        # shown whole in every language ("z telefonu"); the subject gives up what it takes.
+        status_width = _widest(_("Status"), *(status_label(status) for status in STATUSES))
+        table.add_column(_("Status"), width=status_width)
         table.add_column(_("Kind"), width=12)
         table.add_column(_("To"), width=17)
-        table.add_column(_("Subject"), width=14)
+        table.add_column(_("Subject"), width=STATUS_AND_SUBJECT - status_width)
         table.add_column(_("Created"), width=17)
         yield table
         yield KeyFooter()

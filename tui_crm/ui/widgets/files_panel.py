@@ -140,15 +140,17 @@ class CopyingDialog(ModalScreen[ResultT]):
 
     def _show_progress(self) -> None:
         done, total = self._copied
-        self.query_one("#copy-progress", ProgressBar).update(total=max(total, done, 1), progress=done)
+        # until the copy reports the size, the bar pulses (total None) and no numbers are shown
+        self.query_one("#copy-progress", ProgressBar).update(total=max(total, done) or None, progress=done)
         if self._stop.is_set():
             text = _("Stopping the copy… (escape again leaves at once)")
-        elif total and done >= total:
+        elif not total:
+            text = _("Copying… · escape stops it")
+        elif done >= total:
             text = _("Finishing…")  # flushing to the disk
         else:
-            percent = done * 100 // total if total else 0
             text = _("Copying… {percent} % ({done} of {total}) · escape stops it").format(
-                percent=format_number(percent), done=human_size(done), total=human_size(total))
+                percent=format_number(done * 100 // total), done=human_size(done), total=human_size(total))
         self.query_one("#copy-status", Static).update(text)
 
     def _show_busy(self, busy: bool) -> None:
@@ -385,7 +387,7 @@ class FilesPanel(Vertical):
         table.add_column(_("Name"), key="name")
         table.add_column(_("Size"), key="size")
         table.add_column(_("Added"), key="added")
-        table.add_column(_("By"), key="by")
+        table.add_column(_("Added by"), key="by")
         table.add_column(_("Description"), key="description")
         yield table
 
@@ -426,6 +428,9 @@ class FilesPanel(Vertical):
                         count).format(n=format_number(count))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that act on a file are hidden while the list shows none (an empty trash)."""
+        if action in ("export", "delete", "restore", "purge") and not self.records:
+            return False
         if action in ("restore", "purge"):
             return self.showing_trash
         if action in ("attach", "delete"):
