@@ -490,3 +490,21 @@ async def test_escape_stops_an_export_and_keeps_the_file_it_would_replace(ui, sa
         assert app.screen is card
         assert (out / "kopia.tif").read_bytes() == scan.read_bytes()
         assert everything_in(out) == ["kopia.tif", "skan.tif"]
+
+
+async def test_attaching_the_same_file_again_says_when_it_was_attached_before(ui, sample_db, sample_ids, make_app,
+                                                                              tmp_path):
+    org_id = sample_ids["Alfa Sp. z o.o."]
+    first = tmp_path / "umowa.pdf"
+    first.write_bytes(CONTENT)
+    again = tmp_path / "umowa-kopia.pdf"
+    again.write_bytes(CONTENT)
+    stored(sample_db).attach(org_id, first, author="ewa")
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await open_files_tab(pilot, org_id)
+        await pilot.press("n")
+        await ui.fill(pilot, "#attach-path", str(again))
+        await pilot.press("enter")
+        await copies_done(pilot)
+        assert any("The same file was attached already" in n and "“umowa.pdf”" in n for n in ui.notifications(app))

@@ -130,3 +130,20 @@ async def test_the_status_column_shows_the_longest_polish_status_whole(ui, make_
             assert f" {row[0]} " in line and line.rstrip().endswith(row[4]), line
         footer = lines[-1]
         assert footer.rstrip().endswith("f1 Help") and "t Templates" in footer
+
+
+async def test_a_message_handed_to_the_phone_says_so_rather_than_sent(ui, make_app, db_path, smtp) -> None:
+    from tui_crm.ui.screens.outbox import MessageScreen
+
+    sms = next(m for m in OutboxRepository(ui.reopen(db_path).database).list() if m.channel == "sms")
+    OutboxRepository(ui.reopen(db_path).database).mark_by_phone(sms.id)
+    app = make_app(db_path)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=[r[2] for r in rows(app)].index("+48601234567"))
+        await pilot.press("enter")
+        assert isinstance(app.screen, MessageScreen)
+        text = "\n".join(ui.screen_lines(app))
+        assert "Handed to the phone" in text and "Sent" not in text.replace("Sent from", "")

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Static
 
 from tui_crm.domain.messages import CHANNELS, channel_label
-from tui_crm.domain.outbox import STATUSES, OutboxMessage, kind_label, status_label
+from tui_crm.domain.outbox import BY_PHONE, STATUSES, OutboxMessage, kind_label, status_label
 from tui_crm.i18n import _, format_datetime, format_number, ngettext
 from tui_crm.store import StoreError
 from tui_crm.store.delivery import Sender, sender_for
@@ -217,8 +217,9 @@ class MessageScreen(ModalScreen[None]):
             (_("Channel"), channel_label(m.channel)),
             (_("Created"), f"{format_datetime(m.created_at)} · {m.created_by}"),
         ]
-        if m.sent_at:
-            headers.append((_("Sent"), format_datetime(m.sent_at)))
+        if m.sent_at:  # a message handed to the phone: when the code was shown, not when it went
+            label = _("Handed to the phone") if m.status == BY_PHONE else _("Sent")
+            headers.append((label, format_datetime(m.sent_at)))
         if m.attempts:
             headers.append((_("Attempts"), format_number(m.attempts)))
         if m.error:

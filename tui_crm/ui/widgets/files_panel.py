@@ -464,10 +464,16 @@ class FilesPanel(Vertical):
             return
 
         def attached(record: Attachment | None) -> None:
-            if record is not None:
-                self._show(record.id)
-                self.notify(_("Attached “{name}” ({size}).").format(name=record.name, size=human_size(record.size)),
-                            markup=False)
+            if record is None:
+                return
+            self._show(record.id)
+            message = _("Attached “{name}” ({size}).").format(name=record.name, size=human_size(record.size))
+            twin = next((other for other in self.app.attachments.list_of(self.contact_id)
+                         if other.sha256 == record.sha256 and other.id != record.id), None)
+            if twin is not None:  # stored once all the same: only the record is new
+                message += " " + _("The same file was attached already on {date} as “{name}”.").format(
+                    date=format_datetime(twin.added_at), name=twin.name)
+            self.notify(message, markup=False, severity="warning" if twin else "information")
 
         self.app.push_screen(AttachDialog(self.contact_id), attached)
 
