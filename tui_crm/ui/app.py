@@ -9,10 +9,11 @@ from pathlib import Path
 
 from platformdirs import user_log_path
 from rich.text import Text
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.screen import Screen
+from textual.screen import Screen, SystemModalScreen
 
 from tui_crm import i18n
 from tui_crm.domain import dictionaries as d
@@ -49,6 +50,10 @@ def styles_dir() -> Path:
     """``tui_crm/styles`` inside an installed wheel, ``styles/`` beside the package in a checkout."""
     packaged = Path(__file__).resolve().parent.parent / "styles"
     return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent.parent / "styles"
+
+
+#: keys that move the focus: run before the keys typed after them (see ``CrmApp.on_event``)
+FOCUS_KEYS = ("tab", "shift+tab")
 
 
 class CrmApp(App[None]):
@@ -139,6 +144,19 @@ class CrmApp(App[None]):
 
             # messages left waiting by an earlier session (not those a server refused: the user decides)
             self.call_after_refresh(lambda: retry_waiting(self, failed=False))
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys of one burst (a fast typist over SSH, pasted keystrokes) reach the app together.
+        Textual hands each to the focused widget's queue, where a tab's focus change comes after
+        the letters typed behind it were already handed to the same widget: they would land in
+        the field being left. A tab is therefore run here, at once, through the same bindings
+        (a widget that keeps tab to itself still does), before the next key is handed on."""
+        if (isinstance(event, events.Key) and not event.is_forwarded and event.key in FOCUS_KEYS
+                and self.focused is not None and not isinstance(self.screen, SystemModalScreen)):
+            if await self._check_bindings(event.key, priority=True) or await self._check_bindings(event.key):
+                event.stop()
+                return
+        await super().on_event(event)
 
     def poll_database(self) -> None:
         """Pick up other sessions' writes (one stat when nothing changed)."""
