@@ -183,7 +183,7 @@ def test_the_fast_reader_reads_exported_cards_as_vobject_does(seed, version, fir
 
 def test_cards_the_fast_reader_is_not_sure_of_go_to_vobject():
     for text in (ANDROID_21, THUNDERBIRD_40, KHARD_LIKE):
-        for _line, card, _error in split_cards(text):
+        for _line, card, _error, _name in split_cards(text):
             if read_simple_card(card) is None:
                 assert next(iter(parse_vcards(card))).contact == vobject_read(card)
             else:
@@ -195,4 +195,4 @@ def test_cards_the_fast_reader_is_not_sure_of_go_to_vobject():
 
 
 def split_cards_one(text: str) -> str:
-    return next(card for _line, card, _error in split_cards(text))
+    return next(card for _line, card, _error, _name in split_cards(text))

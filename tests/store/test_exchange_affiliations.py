@@ -179,3 +179,23 @@ def test_the_report_names_each_organization_an_import_creates(tmp_path):
     file.write_text("first_name,last_name,organization\r\nJan,Kos,Kos i Syn\r\nOla,Kos,Kos i Syn\r\n", encoding="utf-8")
     result = session.import_(file, dry_run=True)
     assert report_lines(result) == ["new organization Kos i Syn, named by 2 persons of the file"]
+
+
+def test_a_vcard_round_trip_keeps_who_is_primary_and_the_links_flags(tmp_path):
+    session = new_database(tmp_path / "source.json")
+    org = session.contacts.save(make_org("Fenix Sp. z o.o."), author="ola")
+    anna = session.contacts.save(make_person("Anna", "Adamska"), author="ola")  # first by name, not primary
+    piotr = session.contacts.save(make_person("Piotr", "Zięba"), author="ola")
+    session.links.link(ContactPersonLink(anna.id, org.id, contact_person=False, info="tylko faktury"), author="ola")
+    session.links.link(ContactPersonLink(piotr.id, org.id, primary=True, may_collect_mail=True, may_represent=True,
+                                         permissions=[], notifications=["invoice", "contract"]), author="ola")
+    out = tmp_path / "all.vcf"
+    session.export(out, "vcf")
+    assert "X-TUI-CRM" in out.read_text(encoding="utf-8") and "password" not in out.read_text(encoding="utf-8")
+    new_database(tmp_path / "target.json").import_(out, on_duplicate=ADD_DUPLICATES)
+    again = Session(tmp_path / "target.json")
+    fields = ("primary", "contact_person", "may_collect_mail", "may_represent", "info", "permissions", "notifications")
+    for name in ("Anna Adamska", "Piotr Zięba"):
+        before = session.links.of_person(session.id_of(name))
+        after = again.links.of_person(again.id_of(name))
+        assert [getattr(after, f) for f in fields] == [getattr(before, f) for f in fields], name

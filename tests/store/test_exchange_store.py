@@ -223,3 +223,26 @@ def test_a_record_that_does_not_validate_is_reported_by_the_fields_people_know(t
     file.write_text("first_name,last_name,phone,email\r\nZła,Karta,12ab,bez-malpy\r\n", encoding="utf-8")
     (failed,) = import_file(repo, file, author="anna").failed
     assert failed.reason == "Phone 1: This does not look like a phone number. E-mail 1: An e-mail address needs an @ sign."
+
+
+def test_a_card_glued_to_junk_is_still_read_and_failures_are_named(tmp_path, filled):
+    out = tmp_path / "three.vcf"
+    export_contacts(filled, filled.find(ContactQuery())[:3], out, "vcf")
+    cards = out.read_bytes().split(b"END:VCARD\r\n")
+    glued = cards[0] + b"END:VCARD\r\n" + b"\x00\x13junk]>" + cards[1] + b"END:VCARD\r\n" + cards[2]  # no END
+    file = tmp_path / "glued.vcf"
+    file.write_bytes(glued)
+    empty = tmp_path / "empty.json"
+    create_database(empty, {})
+    result = import_file(open_repo(empty), file, author="anna", on_duplicate=ADD_DUPLICATES)
+    names = [filled.get(i).display_name for i in filled.find(ContactQuery())[:3]]
+    assert [o.name for o in result.imported] == names[:2]  # the glued card too
+    assert [(o.name, "outside a card" in o.reason or "END:VCARD" in o.reason) for o in result.failed] == [
+        ("", True), (names[2], True)]
+
+
+def test_a_csv_row_that_cannot_be_read_is_named_by_its_first_cells(tmp_path, repo):
+    file = tmp_path / "bad.csv"
+    file.write_text('first_name,last_name\r\nBartek,"Nowak"x\r\nOla,Wrona,zbędna\r\n', encoding="utf-8")
+    result = import_file(repo, file, author="anna", dry_run=True)
+    assert [o.name for o in result.failed] == ["Bartek Nowak x", "Ola Wrona"]

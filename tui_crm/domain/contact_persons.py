@@ -8,6 +8,7 @@ notification choices. Every organization with contact persons has exactly one pr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -53,6 +54,8 @@ class Affiliation(NamedTuple):
     role: str = ""
     #: the organization's card in the same file (vCard UID), when the file says: names repeat
     organization_uid: str = ""
+    #: the link's flags as ``link_flags`` writes them; None when the file does not say
+    flags: Mapping[str, Any] | None = None
 
 
 NO_AFFILIATION = Affiliation()
@@ -104,6 +107,28 @@ class ContactPersonLink:
         if link_id is not None:
             values["id"] = link_id
         return cls(**values)
+
+
+def link_flags(link: ContactPersonLink) -> dict[str, Any]:
+    """What an export carries of a link besides the organization and role: the flags, the
+    primary mark, the note, permissions and notifications (never the portal login or password)."""
+    return {"primary": link.primary, "contact_person": link.contact_person, "may_collect_mail": link.may_collect_mail,
+            "may_represent": link.may_represent, "info": link.info, "permissions": list(link.permissions),
+            "notifications": list(link.notifications)}
+
+
+def apply_link_flags(link: ContactPersonLink, flags: Mapping[str, Any]) -> bool:
+    """Set what ``flags`` (read from a file: checked, unknown names dropped) says on ``link``;
+    returns whether the file marks it the primary contact."""
+    for name in ("contact_person", "may_collect_mail", "may_represent"):
+        if isinstance(flags.get(name), bool):
+            setattr(link, name, flags[name])
+    if isinstance(flags.get("info"), str):
+        link.info = flags["info"]
+    for name, known in (("permissions", PERMISSIONS), ("notifications", NOTIFICATIONS)):
+        if isinstance(flags.get(name), list):
+            setattr(link, name, [value for value in known if value in flags[name]])
+    return flags.get("primary") is True
 
 
 class LinkRuleError(ValueError):

@@ -67,6 +67,8 @@ class ParsedRow:
     contact: Contact | None
     error: str = ""
     affiliation: Affiliation = NO_AFFILIATION  # a person's organization and role
+    uid: str = ""  # (a vCard's; CSV rows have none)
+    name: str = ""  # of a row that could not be read: its first cells
 
 
 def is_field(name: str) -> bool:
@@ -198,8 +200,9 @@ def parse_csv(text: str, mapping: Mapping[str, str] | None = None) -> Iterator[P
         except StopIteration:
             return
         except csv.Error as exc:
-            yield ParsedRow(line, None, _csv_problem(exc))
             starts = starts or _line_starts(text)
+            raw = text[starts[line]:starts[line + 1]] if line + 1 < len(starts) else text[starts[line]:]
+            yield ParsedRow(line, None, _csv_problem(exc), name=_row_name(raw.split(delimiter)))
             first_line = line + 1
             if first_line >= len(starts):
                 return
@@ -212,16 +215,24 @@ def _parsed(row: list[str], line: int, columns: list[str], targets: list[str]) -
     if not any(cell.strip() for cell in row):
         return
     if any(DAMAGED in cell for cell in row):
-        yield ParsedRow(line, None, _("The row holds bytes that are not UTF-8 text (a damaged file?)."))
+        yield ParsedRow(line, None, _("The row holds bytes that are not UTF-8 text (a damaged file?)."),
+                        name=_row_name([cell.replace(DAMAGED, "") for cell in row]))
     elif len(row) > len(columns):
-        yield ParsedRow(line, None, _("The row has {n} cells, the header {m}.").format(n=len(row), m=len(columns)))
+        yield ParsedRow(line, None, _("The row has {n} cells, the header {m}.").format(n=len(row), m=len(columns)),
+                        name=_row_name(row))
     else:
         try:
             cells = dict(zip(targets, row, strict=False))
             contact = row_to_contact(cells)
             yield ParsedRow(line, contact, "", row_affiliation(cells, contact))
         except ValueError as exc:
-            yield ParsedRow(line, None, str(exc))
+            yield ParsedRow(line, None, str(exc), name=_row_name(row))
+
+
+def _row_name(cells: list[str]) -> str:
+    """A row that could not be read, named by its first two non-empty cells (names, usually)."""
+    words = [" ".join(cell.replace('"', " ").split()) for cell in cells]
+    return " ".join([word for word in words if word][:2])[:60]
 
 
 def _csv_problem(error: csv.Error) -> str:

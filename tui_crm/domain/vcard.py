@@ -52,6 +52,7 @@ class ParsedCard:
     error: str = ""
     affiliation: Affiliation = NO_AFFILIATION  # a person's organization and role
     uid: str = ""  # the card's UID: a person's card may name its organization's by it
+    name: str = ""  # of a card that could not be read, as far as its text says
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -134,6 +135,8 @@ def contact_to_vcard(doc: dict[str, Any] | Contact, version: str = "3.0", uid: s
     extra["kind"] = str(doc.get("kind", ContactKind.PERSON))
     if affiliation.organization_uid:
         extra["organization_uid"] = affiliation.organization_uid
+    if affiliation.flags is not None:
+        extra["link"] = dict(affiliation.flags)
     lines.append(f"{EXTRA}:" + escape_text(json.dumps(extra, ensure_ascii=False, separators=(",", ":"))))
     lines.append("END:VCARD")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
@@ -157,38 +160,59 @@ _BEGIN = re.compile(r"^\s*BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
 _END = re.compile(r"^\s*END\s*:\s*VCARD\s*$", re.IGNORECASE)
 
 
-def split_cards(text: str) -> Iterator[tuple[int, str | None, str]]:
-    """(first line, card text or None, error) for each card; text outside cards is an error."""
+_BEGIN_INSIDE = re.compile(r"BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
+
+
+def split_cards(text: str) -> Iterator[tuple[int, str | None, str, str]]:
+    """(first line, card text or None, error, name) for each card; text outside cards is an
+    error; a card cut short is named (FN) when its text says."""
     start = 0
     card: list[str] | None = None
     stray = 0
     for number, line in enumerate(text.splitlines(), 1):
+        begins = _BEGIN.match(line)
+        if not begins and (inside := _BEGIN_INSIDE.search(line)):  # junk, then a card (a damaged file)
+            if line[:inside.start()].strip() and card is None and not stray:
+                yield number, None, _("Text outside a card (BEGIN:VCARD missing)."), ""
+            line, begins = line[inside.start():], inside
         if card is None:
-            if _BEGIN.match(line):
+            if begins:
                 start, card = number, [line]
             elif line.strip() and not stray:
                 stray = number
-                yield number, None, _("Text outside a card (BEGIN:VCARD missing).")
+                yield number, None, _("Text outside a card (BEGIN:VCARD missing)."), ""
             continue
-        if _BEGIN.match(line):  # the previous card never ended
-            yield start, None, _("The card has no END:VCARD.")
+        if begins:  # the previous card never ended
+            yield start, None, _("The card has no END:VCARD."), card_name(card)
             start, card = number, [line]
             continue
         card.append(line)
         if _END.match(line):
-            yield start, "\r\n".join(card) + "\r\n", ""
+            yield start, "\r\n".join(card) + "\r\n", "", ""
             card, stray = None, 0
     if card is not None:
-        yield start, None, _("The card has no END:VCARD.")
+        yield start, None, _("The card has no END:VCARD."), card_name(card)
+
+
+def card_name(lines: list[str]) -> str:
+    """The name a card's text gives (FN, else N), to report a card that could not be read."""
+    for prefix in ("FN", "N"):
+        for line in lines:
+            head, colon, value = line.partition(":")
+            if colon and head.split(";", 1)[0].strip().upper() == prefix:
+                parts = [part.strip() for part in value.split(";")[:2] if part.strip()]
+                return " ".join(reversed(parts) if prefix == "N" else parts[:1])[:60]
+    return ""
 
 
 def parse_vcards(text: str, default_region: str = "PL") -> Iterator[ParsedCard]:
-    for line, card_text, error in split_cards(text):
+    for line, card_text, error, name in split_cards(text):
         if card_text is None:
-            yield ParsedCard(line, None, error)
+            yield ParsedCard(line, None, error, name=name)
             continue
         if DAMAGED in card_text:
-            yield ParsedCard(line, None, _("The card holds bytes that are not UTF-8 text (a damaged file?)."))
+            yield ParsedCard(line, None, _("The card holds bytes that are not UTF-8 text (a damaged file?)."),
+                             name=card_name(card_text.split("\r\n")))
             continue
         simple = _simple_contact(card_text)
         if simple is not None:
@@ -202,7 +226,8 @@ def parse_vcards(text: str, default_region: str = "PL") -> Iterator[ParsedCard]:
             affiliation = card_affiliation(component, contact)
         except Exception as exc:  # noqa: BLE001 - vobject raises many kinds; each card stands alone
             at = line + _bad_line_offset(card_text)
-            yield ParsedCard(at, None, _("Not a readable vCard: {reason}").format(reason=_short(exc)))
+            yield ParsedCard(at, None, _("Not a readable vCard: {reason}").format(reason=_short(exc)),
+                             name=card_name(card_text.split("\r\n")))
             continue
         yield ParsedCard(line, contact, "", affiliation, _uid(component))
 
@@ -235,14 +260,16 @@ def card_affiliation(card: Any, contact: Contact) -> Affiliation:
     if not organization:
         return NO_AFFILIATION
     role = next((_text(p.value) for p in _values(card, "role")), "")
-    uid = ""
+    uid, flags = "", None
     for prop in _values(card, EXTRA.lower()):
         try:
-            found = json.loads(prop.value).get("organization_uid")
-        except (ValueError, TypeError, AttributeError):
-            found = None
-        uid = found if isinstance(found, str) else uid
-    return Affiliation(organization, role, uid)
+            extra = json.loads(prop.value)
+        except (ValueError, TypeError):
+            continue
+        if isinstance(extra, dict):
+            uid = extra["organization_uid"] if isinstance(extra.get("organization_uid"), str) else uid
+            flags = extra["link"] if isinstance(extra.get("link"), dict) else flags
+    return Affiliation(organization, role, uid, flags)
 
 
 def _bad_line_offset(card_text: str) -> int:

@@ -19,7 +19,7 @@ from typing import Any
 
 from tui_crm.domain import csv_exchange, vcard
 from tui_crm.domain.contact import Contact, ContactKind, display_name
-from tui_crm.domain.contact_persons import Affiliation
+from tui_crm.domain.contact_persons import Affiliation, link_flags
 from tui_crm.domain.dictionaries import CONTACT_ROLES, Entry, key_for, label_of
 from tui_crm.domain.duplicates import contact_keys, matches_among, reason_label
 from tui_crm.domain.merge import (
@@ -40,7 +40,7 @@ from .duplicate_index import DuplicateIndex
 from .errors import StoreError
 from .files import fsync_dir
 from .history import CONTACT_ENTITY
-from .links import LinkRepository
+from .links import ImportedLink, LinkRepository
 from .timestamps import utc_now
 
 FORMATS = ("vcf", "csv")
@@ -100,6 +100,7 @@ class PlannedLink:
 
     role: str  # the dictionary key
     person_position: int | None = None  # in ``ImportResult.contacts``
+    flags: Mapping[str, Any] | None = None  # what the file says of the link (``link_flags``)
     person_id: int | None = None  # an existing person (merge)
     organization_id: int | None = None
     organization_position: int | None = None  # in ``ImportResult.contacts``
@@ -208,22 +209,23 @@ def _affiliations(contacts: ContactRepository, links: LinkRepository, roles: lis
         organization = contacts.doc(link.organization_id) if link else None
         if link and organization and not organization.get("deleted_at"):
             found[contact_id] = Affiliation(display_name(organization), label_of(roles, link.role) if link.role else "",
-                                            vcard.card_uid(link.organization_id))
+                                            vcard.card_uid(link.organization_id), link_flags(link))
     return found
 
 
 # -- import ----------------------------------------------------------------------------------
 
-#: line, contact (None: unreadable), error, affiliation, UID (vCard)
-Record = tuple[int, Contact | None, str, Affiliation, str]
+#: one record of a file, read: ``line``, ``contact`` (None: unreadable, ``error`` says why, ``name``
+#: says what it seems to be), ``affiliation`` and ``uid`` (vCard)
+Record = vcard.ParsedCard | csv_exchange.ParsedRow
 
 
 def parse_records(text: str, fmt: str, mapping: Mapping[str, str] | None = None) -> list[Record]:
     """(line, contact or None, error, affiliation) for every record of the file."""
     if fmt == "vcf":
-        return [(r.line, r.contact, r.error, r.affiliation, r.uid) for r in vcard.parse_vcards(text)]
+        return list(vcard.parse_vcards(text))
     if fmt == "csv":
-        return [(r.line, r.contact, r.error, r.affiliation, "") for r in csv_exchange.parse_csv(text, mapping)]
+        return list(csv_exchange.parse_csv(text, mapping))
     raise StoreError(_("Unknown format {format}: use vcf or csv.").format(format=fmt))
 
 
@@ -232,10 +234,10 @@ def _parse_with_progress(text: str, fmt: str, mapping: Mapping[str, str] | None,
     parsed: Iterable[Record]
     if fmt == "vcf":
         estimate = max(text.count("BEGIN:VCARD"), 1)
-        parsed = ((r.line, r.contact, r.error, r.affiliation, r.uid) for r in vcard.parse_vcards(text))
+        parsed = vcard.parse_vcards(text)
     elif fmt == "csv":
         estimate = max(text.count("\n"), 1)
-        parsed = ((r.line, r.contact, r.error, r.affiliation, "") for r in csv_exchange.parse_csv(text, mapping))
+        parsed = csv_exchange.parse_csv(text, mapping)
     else:
         return parse_records(text, fmt, mapping)
     step = max(estimate // 100, 1)
@@ -261,11 +263,12 @@ def plan_import(contacts: ContactRepository, records: list[Record], *,
     step = max(total // 100, 1)
     affiliated: list[tuple[Affiliation, int | None, int | None]] = []  # (affiliation, position, merged into)
     organizations = _FileOrganizations()
-    for n, (line, parsed, error, affiliation, uid) in enumerate(records, 1):
+    for n, record in enumerate(records, 1):
         if progress and n % step == 0:
             progress(n, total)
+        line, parsed, affiliation, uid = record.line, record.contact, record.affiliation, record.uid
         if parsed is None:
-            result.failed.append(RecordOutcome(line, "", error))
+            result.failed.append(RecordOutcome(line, record.name, record.error))
             continue
         checked = validate_contact(parsed)
         name = csv_exchange.describe(checked.contact)
@@ -362,7 +365,8 @@ def _plan_links(contacts: ContactRepository, result: ImportResult,
     created: dict[str, int] = {}
     for affiliation, position, person_id in affiliated:
         key = _folded(affiliation.organization)
-        link = PlannedLink(key_for(roles, affiliation.role) if affiliation.role else "", position, person_id)
+        link = PlannedLink(key_for(roles, affiliation.role) if affiliation.role else "", person_position=position,
+                           person_id=person_id, flags=affiliation.flags)
         in_file = organizations.by_uid.get(affiliation.organization_uid) or organizations.by_name.get(key)
         if in_file is not None:
             link.organization_position, link.organization_id = in_file
@@ -442,7 +446,7 @@ def plan_text(contacts: ContactRepository, text: str, fmt: str, *, mapping: Mapp
             records = parse_records(text, fmt, mapping)
         else:  # reading is the first half of the work, checking the second
             records = _parse_with_progress(text, fmt, mapping, progress)
-        if not records or (fmt == "vcf" and not any(contact for _l, contact, *_rest in records)
+        if not records or (fmt == "vcf" and not any(record.contact for record in records)
                            and "BEGIN:VCARD" not in text.upper()):
             raise StoreError(_("No contacts found in the file: a vCard file holds BEGIN:VCARD … END:VCARD cards, "
                                "a CSV file a header row and a row per contact."))
@@ -477,9 +481,9 @@ def write_import(contacts: ContactRepository, result: ImportResult, *, author: s
         refused = _write_merges(contacts, result, batch, author, now)
         if result.links and links is not None:
             not_merged = {planned.contact_id for planned, _reason in refused}
-            pairs = [(_person_of(link, ids), _organization_of(link, ids, organization_ids), link.role)
-                     for link in result.links if link.person_id not in not_merged]
-            links.add_imported(batch, pairs, author=author)
+            wanted = [ImportedLink(_person_of(link, ids), _organization_of(link, ids, organization_ids), link.role,
+                                   link.flags) for link in result.links if link.person_id not in not_merged]
+            links.add_imported(batch, wanted, author=author)
     result.imported = [RecordOutcome(o.line, o.name, contact_id=i) for o, i in zip(result.imported, ids, strict=True)]
     if dictionaries is not None and any(link.role for link in result.links):
         dictionaries.remember_all(CONTACT_ROLES, (link.role for link in result.links if link.role), author=author)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from tui_crm.domain.bulk_edit import BulkResult
@@ -16,6 +17,7 @@ from tui_crm.domain.contact import display_name
 from tui_crm.domain.contact_persons import (
     ContactPersonLink,
     LinkRuleError,
+    apply_link_flags,
     check_new_link,
     primary_after_unlink,
     recipients,
@@ -32,6 +34,16 @@ from .settings import DEFAULT_PERMISSIONS, SettingsRepository
 
 LINKS = "links"
 RELATIONS = "relations"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedLink:
+    """A person of an import and the organization to link them to (see ``add_imported``)."""
+
+    person_id: int
+    organization_id: int
+    role: str = ""
+    flags: Mapping[str, Any] | None = None  # ``contact_persons.link_flags`` as read from the file
 
 
 class LinkError(StoreError):
@@ -221,28 +233,31 @@ class LinkRepository:
                 batch.put(LINKS, successor.id, successor.to_doc())
             return self.contacts.delete_many(contact_ids, author=author, batch=batch)
 
-    def add_imported(self, batch: WriteBatch, pairs: list[tuple[int, int, str]], *, author: str) -> int:
-        """Link imported persons (person id, organization id, role) within the import's write;
-        returns how many were linked. A person who already belongs to an organization keeps it
-        (one organization per person); the first person of an organization without live
-        contact persons becomes its primary, as with ``link``."""
-        permissions = default_permissions(self.settings.get(DEFAULT_PERMISSIONS))
+    def add_imported(self, batch: WriteBatch, wanted: list[ImportedLink], *, author: str) -> int:
+        """Link imported persons within the import's write; returns how many were linked. A
+        person who already belongs to an organization keeps it (one organization per person).
+        An organization that has live contact persons keeps its primary; for one without, the
+        person the file marks primary becomes it, else the first one (as with ``link``). Flags,
+        permissions and notifications come from the file when it says, else the defaults."""
+        defaults = default_permissions(self.settings.get(DEFAULT_PERMISSIONS))
         now = utc_now()
-        linked_now: set[int] = set()  # organizations given a contact person by this import
-        count = 0
-        for person_id, organization_id, role in pairs:
-            if person_id in self._by_person:
+        new_links: dict[int, list[ContactPersonLink]] = {}  # organization -> its links from this import
+        marked: dict[int, ContactPersonLink] = {}  # organization -> the link the file marks primary
+        for item in wanted:
+            if item.person_id in self._by_person:
                 continue
-            primary = organization_id not in linked_now and not self.of_organization(organization_id)
-            if primary:
+            link = ContactPersonLink(item.person_id, item.organization_id, role=item.role, permissions=list(defaults),
+                                     version=1, created_at=now, created_by=author, updated_at=now, updated_by=author)
+            if item.flags is not None and apply_link_flags(link, item.flags):
+                marked.setdefault(item.organization_id, link)
+            new_links.setdefault(item.organization_id, []).append(link)
+        for organization_id, links in new_links.items():
+            if not self.of_organization(organization_id):  # nobody live there yet: one of these leads
+                (marked.get(organization_id) or links[0]).primary = True
                 self._clear_primary(batch, organization_id, author)  # a primary left in the trash
-            linked_now.add(organization_id)
-            link = ContactPersonLink(person_id, organization_id, role=role, primary=primary,
-                                     permissions=list(permissions), version=1, created_at=now, created_by=author,
-                                     updated_at=now, updated_by=author)
-            batch.put(LINKS, batch.new_id(LINKS), link.to_doc())
-            count += 1
-        return count
+            for link in links:
+                batch.put(LINKS, batch.new_id(LINKS), link.to_doc())
+        return sum(len(links) for links in new_links.values())
 
     # -- internals -------------------------------------------------------------------------
 
