@@ -29,7 +29,7 @@ from tui_crm.domain.merge import (
     unite_notes,
 )
 from tui_crm.domain.validation import error_field_label, validate_contact
-from tui_crm.i18n import _, ngettext
+from tui_crm.i18n import _, format_number, ngettext
 
 from . import history as h
 from .contact_index import ContactQuery
@@ -562,15 +562,15 @@ def summary(result: ImportResult) -> str:
     else:
         template = (_("Would import {imported}, skip {skipped}, {failed} failed (dry run: nothing was written).")
                     if result.dry_run else _("Imported {imported}, skipped {skipped}, {failed} failed."))
-    text = template.format(imported=len(result.imported), merged=len(result.merged), skipped=len(result.skipped),
-                           failed=len(result.failed))
+    text = template.format(imported=format_number(len(result.imported)), merged=format_number(len(result.merged)),
+                           skipped=format_number(len(result.skipped)), failed=format_number(len(result.failed)))
     created = len(result.new_organizations)
     if created:
         more = (ngettext("{count} organization named by its persons will be created.",
                          "{count} organizations named by their persons will be created.", created) if result.dry_run
                 else ngettext("{count} organization named by its persons was created.",
                               "{count} organizations named by their persons were created.", created))
-        text += " " + more.format(count=created)
+        text += " " + more.format(count=format_number(created))
     return text
 
 

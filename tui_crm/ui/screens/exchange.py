@@ -268,6 +268,17 @@ class ImportScreen(Screen[None]):
         return self.app.dictionaries.entries(CONTACT_ROLES)
 
     def _write(self, round_: int, plan: ImportResult) -> None:
+        if round_ != self._round:
+            self._busy = False
+            return
+        # the write runs here, on the app's thread (the indexes and every screen follow it): say
+        # so on screen first, as it holds the keys for a moment with a big file
+        count = len(plan.contacts) + len(plan.merges)
+        self.query_one("#import-summary", Static).update(
+            ngettext("Writing {n} contact…", "Writing {n} contacts…", count).format(n=format_number(count)))
+        self.call_after_refresh(self._write_now, round_, plan)
+
+    def _write_now(self, round_: int, plan: ImportResult) -> None:
         self._busy = False
         if round_ != self._round:
             return
