@@ -1,4 +1,5 @@
-"""Activity rules: the counterparty's persons only, completed is read-only, follow-ups."""
+"""Activity rules: the counterparty's persons only (a private client alone), completed is
+read-only, follow-ups."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from tui_crm.domain.activity import (
     changes_between,
     check_editable,
     completed_now,
+    counterparty_refusal,
     make_follow_up,
     person_choice_blocked,
     to_utc_text,
@@ -46,6 +48,7 @@ def test_counterparty_persons_time_and_employee_are_required() -> None:
     errors = validate_activity(Activity(), persons_of_counterparty=set())
     assert fields(errors) == {"counterparty_id", "person_ids", "planned_at", "employee"}
     assert all(e.message for e in errors)
+    assert "private client" in next(e.message for e in errors if e.field == "counterparty_id")
 
 
 def test_only_persons_of_the_counterparty_may_take_part() -> None:
@@ -57,9 +60,36 @@ def test_a_person_listed_twice_is_an_error() -> None:
     assert fields(validate_activity(valid(person_ids=[2, 2]), persons_of_counterparty={2})) == {"person_ids"}
 
 
-def test_adding_persons_is_blocked_until_a_counterparty_is_chosen() -> None:
+def test_adding_persons_is_blocked_until_a_counterparty_is_chosen_and_for_a_private_client() -> None:
     assert person_choice_blocked(None)
     assert person_choice_blocked(5) is None
+    assert person_choice_blocked(5, private_client=True)
+
+
+def test_an_organization_or_a_private_client_is_a_counterparty_a_contact_person_is_not() -> None:
+    assert counterparty_refusal("organization") is None
+    assert counterparty_refusal("person") is None  # no organization: a private client
+    refusal = counterparty_refusal("person", "Hurtownia Łódź")
+    assert refusal and "Hurtownia Łódź" in refusal  # says which organization to choose instead
+    assert counterparty_refusal("robot")
+
+
+def test_a_private_client_takes_part_alone() -> None:
+    private = valid(counterparty_id=7, person_ids=[7])
+    assert validate_activity(private, persons_of_counterparty=[7], private_client=True) == []
+    for persons in ([], [7, 8], [8], [7, 7]):
+        errors = validate_activity(replace(private, person_ids=persons), persons_of_counterparty=[7],
+                                   private_client=True)
+        assert fields(errors) == {"person_ids"}, persons
+    # the same activity with an organization's rules: the counterparty is no person of its own
+    assert fields(validate_activity(private, persons_of_counterparty=[2, 3])) == {"person_ids"}
+
+
+@given(st.lists(st.integers(1, 9), max_size=3))
+def test_a_private_clients_activity_is_valid_exactly_when_they_alone_take_part(persons: list[int]) -> None:
+    errors = validate_activity(valid(counterparty_id=5, person_ids=persons), persons_of_counterparty=[5],
+                               private_client=True)
+    assert (errors == []) == (persons == [5])
 
 
 @given(st.sets(st.integers(1, 50)), st.lists(st.integers(1, 50), min_size=1, unique=True))
@@ -107,6 +137,13 @@ def test_a_follow_up_repeats_counterparty_persons_type_and_employee() -> None:
     assert not follow.completed and follow.duration_seconds == 0 and follow.note == "" and follow.id is None
     follow.person_ids.append(9)
     assert original.person_ids == [2, 3]  # not shared
+
+
+def test_a_private_clients_follow_up_is_with_them_alone_again() -> None:
+    original = valid(id=4, counterparty_id=7, person_ids=[7])
+    follow = make_follow_up(original, NOW + timedelta(days=1))
+    assert (follow.counterparty_id, follow.person_ids) == (7, [7])
+    assert validate_activity(follow, persons_of_counterparty=[7], private_client=True) == []
 
 
 def test_documents_round_trip_and_stored_times_sort_as_text() -> None:

@@ -1,4 +1,5 @@
-"""The activity form's own rules: default time, next-contact time, persons kept on a new counterparty."""
+"""The activity form's own rules: default time, next-contact time, persons kept on a new
+counterparty (a private client alone)."""
 
 from __future__ import annotations
 
@@ -77,3 +78,9 @@ def test_the_next_contact_must_come_after_this_one() -> None:
 def test_persons_of_the_new_counterparty_stay_in_order() -> None:
     assert persons_kept([5, 3, 9], {3, 5}) == ([5, 3], [9])
     assert persons_kept([], {1}) == ([], [])
+
+
+def test_a_private_client_as_the_new_counterparty_takes_part_alone() -> None:
+    assert persons_kept([5, 3], {9}, private_client=9) == ([9], [5, 3])
+    assert persons_kept([], {9}, private_client=9) == ([9], [])
+    assert persons_kept([9], {9}, private_client=9) == ([9], [])  # already there: nobody dropped

@@ -71,6 +71,75 @@ def test_persons_of_another_organization_and_persons_as_counterparty_are_refused
     assert activities.count() == 0
 
 
+@pytest.fixture
+def private(world):
+    """Adam Głowacki, a private client (osoba fizyczna): a person of no organization."""
+    activities = world[0]
+    return activities.contacts.save(make_person("Adam", "Głowacki"), author="a")
+
+
+def test_a_private_client_is_the_counterparty_and_takes_part_alone(world, private, db_path: Path) -> None:
+    activities, org, _other, _persons = world
+    assert activities.is_private_client(private.id) and activities.may_be_counterparty(private.id)
+    assert activities.persons_of(private.id) == [private.id]
+    result = activities.save(activity(private, private, note="Pompa ciepła"), author="anna",
+                             follow_up_at=NOW + timedelta(days=3))
+    again = open_repository(db_path)
+    stored, follow = again.get(result.activity.id), again.get(result.follow_up.id)
+    assert (stored.counterparty_id, stored.person_ids, stored.note) == (private.id, [private.id], "Pompa ciepła")
+    assert (follow.counterparty_id, follow.person_ids) == (private.id, [private.id])  # the follow-up repeats them
+    # the private client's card lists both, once each; the organization's lists neither
+    assert again.find(ActivityQuery(contact_id=private.id)) == [stored.id, follow.id]
+    assert again.find(ActivityQuery(contact_id=org.id)) == []
+    again.save(replace(stored, note="Oferta wysłana"), author="anna")  # and it can be edited
+
+
+def test_a_contact_person_alone_is_no_counterparty(world) -> None:
+    activities, _org, _other, (anna, _b, _s) = world
+    assert not activities.is_private_client(anna.id) and not activities.may_be_counterparty(anna.id)
+    assert activities.persons_of(anna.id) == []
+    with pytest.raises(InvalidActivityError) as error:
+        activities.save(activity(anna, anna), author="anna")
+    refusal = next(e.message for e in error.value.errors if e.field == "counterparty_id")
+    assert "Hurtownia Łódź" in refusal  # names the organization to choose instead
+    assert activities.count() == 0
+
+
+@pytest.mark.parametrize("others", ["anna", "anna_instead", "nobody"])
+def test_nobody_else_takes_part_with_a_private_client(world, private, others: str) -> None:
+    activities, _org, _other, (anna, _b, _s) = world
+    persons = {"anna": [private, anna], "anna_instead": [anna], "nobody": []}[others]
+    with pytest.raises(InvalidActivityError) as error:
+        activities.save(activity(private, *persons), author="anna")
+    assert {e.field for e in error.value.errors} == {"person_ids"}
+    assert activities.count() == 0
+
+
+def test_a_private_client_linked_meanwhile_is_no_longer_a_counterparty(world, private, db_path: Path) -> None:
+    activities, org, _other, _persons = world
+    saved = activities.save(activity(private, private), author="anna").activity
+    other_session = open_repository(db_path)
+    other_session.links.link(ContactPersonLink(private.id, org.id), author="piotr")  # checked under the lock:
+    with pytest.raises(InvalidActivityError) as error:  # this session reads the new link before deciding
+        activities.save(replace(saved, note="later"), author="anna")
+    assert "counterparty_id" in {e.field for e in error.value.errors}
+    # their activities go with the organization now
+    activities.save(replace(saved, counterparty_id=org.id, note="later"), author="anna")
+
+
+def test_a_person_whose_organization_is_in_the_trash_is_a_private_client(world) -> None:
+    activities, _org, other, (_a, _b, stranger) = world
+    activities.contacts.delete(other.id, author="a")
+    assert activities.is_private_client(stranger.id)
+    activities.save(activity(stranger, stranger), author="anna")
+
+
+def test_an_organization_is_still_a_counterparty_with_its_own_persons(world) -> None:
+    activities, org, _other, (anna, bogdan, _s) = world
+    assert not activities.is_private_client(org.id) and activities.may_be_counterparty(org.id)
+    assert sorted(activities.persons_of(org.id)) == sorted([anna.id, bogdan.id])
+
+
 def test_a_person_unlinked_meanwhile_can_no_longer_be_saved(world) -> None:
     activities, org, _other, (anna, bogdan, _s) = world
     saved = activities.save(activity(org, anna, bogdan), author="anna").activity

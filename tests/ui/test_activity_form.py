@@ -1,5 +1,5 @@
-"""The activity form from the keyboard (seed 002): counterparty first, then its persons; the
-timer and its pauses; the follow-up created on save; a completed activity read-only until
+"""The activity form from the keyboard (seed 002): counterparty first, then its persons (a
+private client takes part alone); the timer and its pauses; the follow-up created on save; a completed activity read-only until
 reopened; the follow-up chain; conflicts and the unsaved-changes guard.
 
 Data is set up through the repositories before the app starts; what the form saved is read back
@@ -30,7 +30,8 @@ from tui_crm.ui.screens.person_picker import ContactPickerScreen
 from tui_crm.ui.screens.record_history import RecordHistoryScreen
 
 ZURAW, ALFA = "Zakład Ślusarski Żuraw", "Alfa Sp. z o.o."
-REFUSAL = "Choose the counterparty first: only its contact persons can take part."
+REFUSAL = "Choose the counterparty first: an organization or a private client."
+ALONE = "A private client takes part alone."
 
 
 @dataclass
@@ -40,6 +41,7 @@ class World:
     anna: int  # Żuraw's primary contact
     bogdan: int  # Żuraw's second contact person
     celina: int  # Alfa's only contact person
+    adam: int  # a private client: no organization's contact person
 
 
 def repositories(path: Path) -> ActivityRepository:
@@ -59,7 +61,8 @@ def world(db_path: Path) -> World:
     links.link(ContactPersonLink(anna, zuraw, role="Accountant"), author="seed")  # the first one is primary
     links.link(ContactPersonLink(bogdan, zuraw), author="seed")
     links.link(ContactPersonLink(celina, alfa), author="seed")
-    return World(zuraw, alfa, anna, bogdan, celina)
+    adam = contacts.save(make_person("Adam", "Głowacki"), author="seed").id
+    return World(zuraw, alfa, anna, bogdan, celina, adam)
 
 
 class FakeClock:
@@ -98,8 +101,8 @@ def text_of(form: ActivityFormScreen, selector: str) -> str:
 
 
 def seed_activity(path: Path, world: World, *, follow_up_at: datetime | None = None, **fields) -> tuple[int, int | None]:
-    activity = Activity(counterparty_id=world.zuraw, person_ids=[world.anna], employee="anna",
-                        planned_at=to_utc_text(datetime(2026, 11, 25, 13, 0, tzinfo=UTC)), **fields)
+    fields = {"counterparty_id": world.zuraw, "person_ids": [world.anna]} | fields
+    activity = Activity(employee="anna", planned_at=to_utc_text(datetime(2026, 11, 25, 13, 0, tzinfo=UTC)), **fields)
     result = repositories(path).save(activity, author="seed", follow_up_at=follow_up_at)
     return result.activity.id, (result.follow_up.id if result.follow_up else None)
 
@@ -180,7 +183,7 @@ async def test_missing_fields_are_shown_under_them_and_nothing_is_saved(ui, db_p
         await ui.fill(pilot, "#follow-on", "2026-12-01")
         await pilot.press("ctrl+s")
         assert app.screen is form
-        assert text_of(form, "#error-counterparty_id") == "Choose the counterparty (an organization)."
+        assert text_of(form, "#error-counterparty_id") == "Choose the counterparty (an organization or a private client)."
         assert text_of(form, "#error-person_ids") == "Add at least one contact person."
         assert text_of(form, "#error-planned_at") == "Enter a date as YYYY-MM-DD or DD.MM.YYYY."
         assert form.query_one("#planned_at", Input).has_focus
@@ -207,6 +210,135 @@ async def test_a_person_brings_the_organization_and_another_counterparty_drops_t
         form.query_one("#persons").focus()
         await pilot.press("delete")
         assert person_rows(form) == [] and text_of(form, "#persons-hint") == "none yet"
+
+
+async def test_a_private_client_chosen_as_the_counterparty_takes_part_alone(ui, db_path, world, make_app):
+    results = []
+    app = make_app(db_path)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        form = await open_form(pilot, results, counterparty_id=world.zuraw)
+        assert person_rows(form) == ["Anna Nowak  · Accountant"]
+
+        await pilot.press("alt+c")
+        picker = await until_screen(pilot, ContactPickerScreen)
+        hits = picker.query_one("#picker-hits", OptionList)
+        offered = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
+        # organizations and the private client; contact persons go with their organization
+        assert sorted(offered) == sorted([ZURAW, ALFA, "Adam Głowacki (private client)"])
+        await ui.type_text(pilot, "głow")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is form)
+        assert str(form.query_one("#counterparty").label) == "Adam Głowacki (private client)"
+        assert person_rows(form) == ["Adam Głowacki"]  # Anna left: he takes part alone
+        assert any("Removed Anna Nowak" in n and "alone" in n for n in ui.notifications(app))
+        assert form.query_one("#add-person").disabled and text_of(form, "#persons-hint") == ALONE
+        assert form.query_one("#subject", Input).has_focus
+
+        await pilot.press("alt+p")  # nobody can be added…
+        assert app.screen is form and ALONE in ui.notifications(app)
+        form.query_one("#persons").focus()
+        await pilot.press("delete")  # …and he cannot be removed
+        assert person_rows(form) == ["Adam Głowacki"]
+
+        form.query_one("#subject").focus()
+        await ui.fill(pilot, "#subject", "Pompa ciepła")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is not form)
+
+    [saved] = [repositories(db_path).get(i) for i in repositories(db_path).find()]
+    assert results == [saved.id]
+    assert (saved.counterparty_id, saved.person_ids, saved.subject) == (world.adam, [world.adam], "Pompa ciepła")
+
+
+async def test_the_counterparty_picker_reads_only_as_far_as_the_hits_shown(ui, db_path, world, make_app):
+    activities = repositories(db_path)
+    for number in range(60):  # more private clients than the picker shows
+        activities.contacts.save(make_person("Klient", f"Prywatny {number:02}"), author="seed")
+    app = make_app(db_path)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await open_form(pilot, [])
+        await pilot.press("alt+c")
+        picker = await until_screen(pilot, ContactPickerScreen)
+        assert picker.query_one("#picker-hits", OptionList).option_count == 50
+        assert "More than 50 found" in text_of(picker, "#picker-count")
+        assert len(picker._verdicts) < 60  # the rest were never asked about
+        await ui.type_text(pilot, "prywatny 07")
+        assert text_of(picker, "#picker-count").startswith("enter takes")
+        hits = picker.query_one("#picker-hits", OptionList)
+        assert [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)] == [
+            "Klient Prywatny 07 (private client)"]
+
+
+async def test_a_on_a_private_clients_card_logs_the_activity_with_them(ui, db_path, world, make_app):
+    from textual.widgets import TabbedContent
+
+    from tui_crm.ui.screens.contact_card import ContactCardScreen
+    from tui_crm.ui.widgets.activity_table import ActivityTable
+
+    app = make_app(db_path)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        card = ContactCardScreen(world.adam)
+        await app.push_screen(card)
+        await pilot.pause()
+        await pilot.press("a")
+        form = await until_screen(pilot, ActivityFormScreen)
+        assert str(form.query_one("#counterparty").label) == "Adam Głowacki (private client)"
+        assert person_rows(form) == ["Adam Głowacki"]
+        assert not any("choose the counterparty" in n for n in ui.notifications(app))  # no refusal any more
+        await ui.fill(pilot, "#subject", "Rozmowa o montażu")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is card)
+        await pilot.pause()
+
+        # the card shows its Activities tab, the new one on it, named by the private client
+        assert card.query_one(TabbedContent).active == "activities"
+        grid = card.query_one(ActivityTable)
+        [activity_id] = list(grid.row_keys)
+        assert grid.cursor_key == activity_id
+        cells = dict(zip((c.key for c in grid.columns), grid._row_cells(activity_id), strict=True))
+        assert (cells["counterparty"], cells["persons"]) == ("Adam Głowacki", "Adam Głowacki")
+
+    saved = repositories(db_path).get(activity_id)
+    assert (saved.counterparty_id, saved.person_ids, saved.subject) == (world.adam, [world.adam], "Rozmowa o montażu")
+
+
+async def test_a_private_client_who_joined_an_organization_since_is_moved_to_it(ui, db_path, world, make_app):
+    activity_id, _ = seed_activity(db_path, world, counterparty_id=world.adam, person_ids=[world.adam])
+    repositories(db_path).links.link(ContactPersonLink(world.adam, world.alfa), author="seed")
+    app = make_app(db_path)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        form = await open_form(pilot, [], activity_id=activity_id)
+        assert str(form.query_one("#counterparty").label) == "Adam Głowacki"  # no longer a private client
+        await pilot.press("alt+p")
+        assert any("contact person of “Alfa Sp. z o.o.”" in n for n in ui.notifications(app))
+        await pilot.press("ctrl+s")
+        assert app.screen is form and "choose “Alfa Sp. z o.o.”" in text_of(form, "#error-counterparty_id")
+
+        await pilot.press("alt+c")
+        await until_screen(pilot, ContactPickerScreen)
+        await ui.type_text(pilot, "alfa")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is form)
+        assert person_rows(form) == ["Adam Głowacki"]  # one of Alfa's now: he stays
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is not form)
+
+    saved = repositories(db_path).get(activity_id)
+    assert (saved.counterparty_id, saved.person_ids) == (world.alfa, [world.adam])
+
+
+async def test_a_on_a_contact_persons_card_still_brings_their_organization(ui, db_path, world, make_app):
+    from tui_crm.ui.screens.contact_card import ContactCardScreen
+
+    app = make_app(db_path)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await app.push_screen(ContactCardScreen(world.bogdan))
+        await pilot.pause()
+        await pilot.press("a")
+        form = await until_screen(pilot, ActivityFormScreen)
+        assert str(form.query_one("#counterparty").label) == ZURAW
+        assert person_rows(form) == ["Bogdan Żak"]
+        assert not form.query_one("#add-person").disabled
 
 
 async def test_an_organization_brings_its_primary_contact(ui, db_path, world, make_app):

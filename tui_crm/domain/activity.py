@@ -1,9 +1,11 @@
-"""Activities (seed 002): contacts (calls, e-mails, …), meetings and tasks logged against an
-organization (the counterparty) and the contact persons who took part.
+"""Activities (seed 002): contacts (calls, e-mails, …), meetings and tasks logged against a
+counterparty and the persons who took part.
 
-Rules kept here: the counterparty and at least one of its own contact persons are required;
-a completed activity is read-only until it is explicitly reopened; a follow-up repeats the
-counterparty, persons, type and employee at a later time.
+Rules kept here: the counterparty is required; it is an organization, with at least one of its
+own contact persons taking part, or a private client (a person who is no organization's
+contact person, "osoba fizyczna"), who then takes part alone; a completed activity is
+read-only until it is explicitly reopened; a follow-up repeats the counterparty, persons, type
+and employee at a later time.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from tui_crm.i18n import _
 
 from .changes import FieldChange, changed_fields
-from .contact import compact_doc
+from .contact import ContactKind, compact_doc
 from .validation import FieldError
 
 CONTACT, MEETING, TASK = "contact", "meeting", "task"
@@ -114,22 +116,44 @@ def activity_status(completed: bool, planned_at: str, now: datetime) -> str:
     return OVERDUE if planned_at and planned_at < to_utc_text(now) else PLANNED
 
 
-def person_choice_blocked(counterparty_id: int | None) -> str | None:
-    """Why contact persons cannot be added yet, or None when they can (seed 002's disabled plus)."""
+def counterparty_refusal(kind: str, organization: str | None = None) -> str | None:
+    """Why a contact cannot be an activity's counterparty, or None when it can: an organization,
+    or a private client. ``organization``: the name of the organization a person is a contact
+    person of (None: of none); such a person's activities are logged with their organization."""
+    if kind == ContactKind.ORGANIZATION:
+        return None
+    if kind != ContactKind.PERSON:
+        return _("The counterparty must be an organization or a private client.")
+    if organization is None:
+        return None
+    return _("A contact person of “{organization}” is not a counterparty on their own: choose “{organization}”.").format(
+        organization=organization)
+
+
+def person_choice_blocked(counterparty_id: int | None, *, private_client: bool = False) -> str | None:
+    """Why persons cannot be added, or None when they can (seed 002's disabled plus): no
+    counterparty yet, or a private client, who takes part alone."""
     if counterparty_id is None:
-        return _("Choose the counterparty first: only its contact persons can take part.")
+        return _("Choose the counterparty first: an organization or a private client.")
+    if private_client:
+        return _("A private client takes part alone.")
     return None
 
 
-def validate_activity(activity: Activity, persons_of_counterparty: Collection[int]) -> list[FieldError]:
-    """Every problem, each naming its field; ``persons_of_counterparty`` are the persons linked
-    to the chosen organization right now."""
+def validate_activity(activity: Activity, persons_of_counterparty: Collection[int], *,
+                      private_client: bool = False) -> list[FieldError]:
+    """Every problem, each naming its field. ``persons_of_counterparty`` are the persons linked
+    to the chosen organization right now; ``private_client``: the counterparty is a person of no
+    organization, who must then be the only one taking part."""
     errors: list[FieldError] = []
     if activity.type not in ACTIVITY_TYPES:
         errors.append(FieldError("type", _("Choose contact, meeting or task.")))
     if activity.counterparty_id is None:
-        errors.append(FieldError("counterparty_id", _("Choose the counterparty (an organization).")))
-    if not activity.person_ids:
+        errors.append(FieldError("counterparty_id", _("Choose the counterparty (an organization or a private client).")))
+    if private_client and activity.counterparty_id is not None:
+        if activity.person_ids != [activity.counterparty_id]:
+            errors.append(FieldError("person_ids", _("A private client takes part alone: no other persons.")))
+    elif not activity.person_ids:
         errors.append(FieldError("person_ids", _("Add at least one contact person.")))
     elif activity.counterparty_id is not None:
         strangers = [p for p in activity.person_ids if p not in persons_of_counterparty]

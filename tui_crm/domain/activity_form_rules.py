@@ -1,5 +1,6 @@
 """What the activity form decides before anything is stored: the default planned time, when
-the next contact falls, and which persons stay when the counterparty changes.
+the next contact falls, and which persons stay when the counterparty changes (a private
+client takes part alone).
 
 The activity's own rules (required counterparty and persons, read-only when completed) are in
 ``activity.py``; these only turn what was typed into values for it.
@@ -47,8 +48,12 @@ def follow_up_moment(planned: datetime, *, amount: str, unit: str, on: str, zone
     return moment
 
 
-def persons_kept(person_ids: Iterable[int], allowed: Collection[int]) -> tuple[list[int], list[int]]:
-    """(kept, dropped): only persons of the new counterparty may stay on the activity."""
+def persons_kept(person_ids: Iterable[int], allowed: Collection[int], *,
+                 private_client: int | None = None) -> tuple[list[int], list[int]]:
+    """(kept, dropped): only persons of the new counterparty may stay on the activity; a private
+    client (``private_client``, their id) takes part alone, whoever was there before."""
+    if private_client is not None:
+        return [private_client], [p for p in person_ids if p != private_client]
     kept, dropped = [], []
     for person_id in person_ids:
         (kept if person_id in allowed else dropped).append(person_id)

@@ -1,5 +1,8 @@
 """Activities: saving them under the rules, finding them fast for lists and calendars.
 
+The counterparty is an organization or a private client; which one a contact is, and who may
+take part, is read from the contacts and links as they are when the activity is saved.
+
 An in-memory index keeps every activity's id in planned-time order and by contact (the
 counterparty and each person), patched on every change, ours or another session's.
 """
@@ -22,11 +25,13 @@ from tui_crm.domain.activity import (
     changes_between,
     check_editable,
     completed_now,
+    counterparty_refusal,
     make_follow_up,
     to_utc_text,
     validate_activity,
 )
 from tui_crm.domain.changes import FieldChange
+from tui_crm.domain.contact import ContactKind, display_name
 from tui_crm.domain.validation import FieldError
 from tui_crm.i18n import _
 
@@ -44,6 +49,10 @@ ENTITY = "activity"
 
 #: What queries test besides the time: (employee, type, completed, in_calendar).
 _Meta = tuple[str, str, bool, bool]
+
+
+def _kind(doc: dict[str, Any]) -> str:
+    return doc.get("kind") or ContactKind.PERSON  # a contact's default kind, as Contact.from_doc reads it
 
 
 class InvalidActivityError(StoreError):
@@ -149,8 +158,46 @@ class ActivityRepository:
         return sum(1 for _, doc in self._table.raw_items() if doc.get(field) in wanted)
 
     def persons_of(self, counterparty_id: int) -> list[int]:
-        """Persons who may take part: the organization's live contact persons."""
-        return [link.person_id for link in self.links.of_organization(counterparty_id)]
+        """Persons who may take part: an organization's live contact persons; a private client
+        alone; nobody with a contact that cannot be the counterparty."""
+        doc = self.contacts.doc(counterparty_id)
+        if doc is None or doc.get("deleted_at") or self.counterparty_refusal(counterparty_id):
+            return []
+        if _kind(doc) == ContactKind.ORGANIZATION:
+            return [link.person_id for link in self.links.of_organization(counterparty_id)]
+        return [counterparty_id]
+
+    def organization_of(self, person_id: int) -> int | None:
+        """The live organization the person is a contact person of; None for a private client
+        (a link to an organization in the trash does not count: it cannot be chosen anyway)."""
+        link = self.links.of_person(person_id)
+        if link is None:
+            return None
+        organization = self.contacts.doc(link.organization_id)
+        return None if organization is None or organization.get("deleted_at") else link.organization_id
+
+    def is_private_client(self, contact_id: int) -> bool:
+        """A live person who is no live organization's contact person: a counterparty on their own."""
+        doc = self.contacts.doc(contact_id)
+        return (doc is not None and not doc.get("deleted_at") and _kind(doc) == ContactKind.PERSON
+                and self.organization_of(contact_id) is None)
+
+    def may_be_counterparty(self, contact_id: int) -> bool:
+        """A live organization or a private client (cheaper than ``counterparty_refusal``)."""
+        doc = self.contacts.doc(contact_id)
+        if doc is None or doc.get("deleted_at"):
+            return False
+        return _kind(doc) == ContactKind.ORGANIZATION or self.organization_of(contact_id) is None
+
+    def counterparty_refusal(self, contact_id: int) -> str | None:
+        """Why the contact cannot be an activity's counterparty now, or None when it can."""
+        doc = self.contacts.doc(contact_id)
+        if doc is None or doc.get("deleted_at"):
+            return _("The counterparty no longer exists.")
+        kind = _kind(doc)
+        organization_id = self.organization_of(contact_id) if kind == ContactKind.PERSON else None
+        organization = None if organization_id is None else display_name(self.contacts.doc(organization_id) or {})
+        return counterparty_refusal(kind, organization)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -239,17 +286,18 @@ class ActivityRepository:
     # -- rules -----------------------------------------------------------------------------
 
     def _problems(self, activity: Activity) -> list[FieldError]:
+        """The rules, against the links as they are now (called under the write lock)."""
         persons: list[int] = []
         errors: list[FieldError] = []
+        private_client = False
         if activity.counterparty_id is not None:
-            doc = self.contacts.doc(activity.counterparty_id)
-            if doc is None or doc.get("deleted_at"):
-                errors.append(FieldError("counterparty_id", _("The counterparty no longer exists.")))
-            elif doc.get("kind") != "organization":
-                errors.append(FieldError("counterparty_id", _("The counterparty must be an organization.")))
+            refusal = self.counterparty_refusal(activity.counterparty_id)
+            if refusal:
+                errors.append(FieldError("counterparty_id", refusal))
             else:
                 persons = self.persons_of(activity.counterparty_id)
-        return errors + validate_activity(activity, persons)
+                private_client = self.is_private_client(activity.counterparty_id)
+        return errors + validate_activity(activity, persons, private_client=private_client)
 
     def _add_follow_up(self, batch: WriteBatch, activity: Activity, at: datetime, author: str, now: str) -> Activity:
         follow_up = make_follow_up(activity, at)

@@ -1,8 +1,9 @@
 """The activity form (contact, meeting, task) with its timer, persons and follow-up (seed 002).
 
-The counterparty is an organization; only its contact persons can be added, so adding one is
-refused, with the reason, until it is chosen. The timer runs from the moment the form opens
-(ctrl+t pauses and resumes it) and its time is saved as the duration. A completed activity
+The counterparty is an organization, and only its contact persons can be added, so adding one
+is refused, with the reason, until it is chosen; or a private client (a person of no
+organization), who then is the one person taking part, fixed. The timer runs from the moment
+the form opens (ctrl+t pauses and resumes it) and its time is saved as the duration. A completed activity
 opens read-only until it is reopened (alt+r). Saving with "next contact in …" creates the
 follow-up in the same write; alt+n / alt+w open the next / previous activity of the chain.
 """
@@ -185,7 +186,8 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
 
     def _starting_participants(self) -> tuple[int | None, list[int]]:
         """The counterparty and persons a new activity starts with, from where it was opened:
-        a person brings their organization; an organization brings its primary contact."""
+        a contact person brings their organization; a private client is the counterparty and
+        takes part alone; an organization brings its primary contact."""
         app = self.app
         counterparty, person = self._counterparty_arg, self._person_arg
         if counterparty is not None:
@@ -195,13 +197,11 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
             elif doc.get("kind") != ContactKind.ORGANIZATION.value:
                 counterparty, person = None, person if person is not None else counterparty
         if person is not None and counterparty is None:
-            link = app.links.of_person(person)
-            if link is None:
-                self._warnings.append(
-                    _("“{person}” is not a contact person of any organization: choose the counterparty first.").format(
-                        person=contact_name(app, person)))
+            if app.activities.is_private_client(person):
+                return person, [person]
+            counterparty = app.activities.organization_of(person)
+            if counterparty is None:  # in the trash meanwhile: nothing to fill in
                 return None, []
-            counterparty = link.organization_id
         if counterparty is None:
             return None, []
         allowed = app.activities.persons_of(counterparty)
@@ -326,12 +326,15 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
     def _show_participants(self) -> None:
         app = self.app
         button = self.query_one("#counterparty", Button)
+        private_client = self._private_client()
         if self._counterparty_id is None:
             button.label = Content.styled(_("Choose… (alt+c)"), "italic")
         else:
             doc = app.contacts.doc(self._counterparty_id) or {}
             city = next((a.get("city") for a in doc.get("addresses", []) if a.get("city")), "")
             name = contact_name(app, self._counterparty_id)
+            if private_client:
+                name = _("{name} (private client)").format(name=name)
             button.label = Content(f"{name} · {city}" if city else name)  # namesakes differ by city
         button.refresh(layout=True)  # "width: auto" is measured again for the new label
         for field in ("counterparty_id", "person_ids"):  # what they said may be fixed now
@@ -343,7 +346,7 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
         if ids:
             persons.highlighted = ids.index(kept) if kept in ids else 0
         persons.display = bool(ids)
-        blocked = person_choice_blocked(self._counterparty_id)
+        blocked = person_choice_blocked(self._counterparty_id, private_client=private_client)
         hint = self.query_one("#persons-hint", Static)
         if self._read_only:
             hint.update("")
@@ -354,6 +357,10 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
         else:
             hint.update(_("del removes the highlighted one"))
         self._enable_widgets()
+
+    def _private_client(self) -> bool:
+        """The counterparty is a private client: they take part alone, no one can be added."""
+        return self._counterparty_id is not None and self.app.activities.is_private_client(self._counterparty_id)
 
     def _person_prompt(self, person_id: int) -> Content:
         link = self.app.links.of_person(person_id)
@@ -383,7 +390,8 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
         for selector in EDITABLE:
             self.query_one(selector).disabled = self._read_only
         if not self._read_only:
-            self.query_one("#add-person").disabled = self._counterparty_id is None  # the seed's inactive plus
+            # the seed's inactive plus: nobody to add yet, or a private client who takes part alone
+            self.query_one("#add-person").disabled = self._counterparty_id is None or self._private_client()
             has_next = self._original.next_id is not None
             for selector in ("#follow-up", "#follow-amount", "#follow-unit", "#follow-on"):
                 self.query_one(selector).disabled = has_next  # one follow-up per activity
@@ -514,33 +522,49 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
     def action_choose_counterparty(self) -> None:
         if self._refuse_if_read_only():
             return
-        picker = ContactPickerScreen(_("Counterparty: type part of the organization's name"),
-                                     kind=ContactKind.ORGANIZATION)
+        activities = self.app.activities
+        # organizations and private clients; a contact person's activities go with their organization
+        picker = ContactPickerScreen(_("Counterparty: an organization or a private client"),
+                                     kind=None, accept=activities.may_be_counterparty,
+                                     mark=lambda i: _("private client") if activities.is_private_client(i) else "")
         self.app.push_screen(picker, self._counterparty_chosen)
 
     def _counterparty_chosen(self, chosen: int | str | None) -> None:
         if not isinstance(chosen, int) or chosen == self._counterparty_id:
             return
-        allowed = self.app.activities.persons_of(chosen)
-        kept, dropped = persons_kept(self._person_ids, allowed)
+        activities = self.app.activities
+        refusal = activities.counterparty_refusal(chosen)  # linked or trashed meanwhile
+        if refusal:
+            self.notify(refusal, severity="warning", markup=False)
+            return
+        private_client = activities.is_private_client(chosen)
+        allowed = activities.persons_of(chosen)
+        kept, dropped = persons_kept(self._person_ids, allowed, private_client=chosen if private_client else None)
         if dropped:
             names = ", ".join(contact_name(self.app, p) for p in dropped)
-            self.notify(_("Removed {names}: not contact persons of “{organization}”.").format(
-                names=names, organization=contact_name(self.app, chosen)), severity="warning", markup=False)
+            message = (_("Removed {names}: a private client takes part alone.") if private_client else
+                       _("Removed {names}: not contact persons of “{organization}”."))
+            self.notify(message.format(names=names, organization=contact_name(self.app, chosen)),
+                        severity="warning", markup=False)
         if not kept:
             primary = self.app.links.primary_of(chosen)
             kept = [primary.person_id] if primary and primary.person_id in allowed else []
         self._counterparty_id, self._person_ids = chosen, kept
         self._show_participants()
         self._clear_error("counterparty_id")
-        self.query_one("#add-person").focus()
+        self.query_one("#subject" if private_client else "#add-person").focus()
 
     def action_add_person(self) -> None:
         if self._refuse_if_read_only():
             return
-        blocked = person_choice_blocked(self._counterparty_id)
+        blocked = person_choice_blocked(self._counterparty_id, private_client=self._private_client())
         if blocked:
             self.notify(blocked, severity="warning")
+            return
+        # a stored activity's private client who has joined an organization since, or a trashed one
+        refusal = self.app.activities.counterparty_refusal(self._counterparty_id)
+        if refusal:
+            self.notify(refusal, severity="warning", markup=False)
             return
         organization = contact_name(self.app, self._counterparty_id)
         allowed = self.app.activities.persons_of(self._counterparty_id)
@@ -567,6 +591,10 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
 
     def action_remove_person(self) -> None:
         if self._refuse_if_read_only():
+            return
+        if self._private_client():
+            self.notify(_("A private client takes part alone: choose another counterparty instead (alt+c)."),
+                        severity="warning")
             return
         option = self.query_one("#persons", PersonList).highlighted_option
         if option is None or option.id is None:
@@ -640,8 +668,10 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
             except ValueError as error:
                 errors.append(FieldError("follow_up", str(error)))
         if errors:  # show the store's rules too, so that everything is corrected in one go
-            persons = self.app.activities.persons_of(draft.counterparty_id) if draft.counterparty_id else []
-            errors += [e for e in validate_activity(draft, persons) if e.field != "planned_at"]
+            counterparty = draft.counterparty_id
+            persons = self.app.activities.persons_of(counterparty) if counterparty is not None else []
+            errors += [e for e in validate_activity(draft, persons, private_client=self._private_client())
+                       if e.field != "planned_at"]
             self._show_errors(errors)
             return
         try:

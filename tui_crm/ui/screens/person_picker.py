@@ -1,7 +1,9 @@
 """Pick a person (or an organization) by typing part of the name: search as you type.
 
 Up/down move in the hits while the search field keeps the focus; enter takes the highlighted
-one. With ``allow_new`` the first entry creates a new person instead.
+one. With ``allow_new`` the first entry creates a new person instead. ``kind=None`` offers
+persons and organizations together; ``accept`` narrows the hits further and ``mark`` adds a
+dimmed note after a name (the activity form's counterparty: "private client").
 
 Moving is deterministic: the highlight stops at the ends (it never wraps round to "New person…"),
 and the hits are brought up to date with the search text before a move or a pick, so keys pressed
@@ -11,11 +13,13 @@ actually changed; the highlight then stays on the same contact when it is still 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from itertools import islice
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -35,20 +39,24 @@ MAX_HITS = 50
 class ContactPickerScreen(ModalScreen[int | str | None]):
     """Dismisses with the contact id, ``NEW``, or None when cancelled."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", _("Cancel")),
         Binding("down", "move(1)", _("Next"), show=False),
         Binding("up", "move(-1)", _("Previous"), show=False),
     ]
 
-    def __init__(self, title: str, *, kind: ContactKind = ContactKind.PERSON, allow_new: bool = False,
-                 only: Iterable[int] | None = None, exclude: Iterable[int] = ()) -> None:
+    def __init__(self, title: str, *, kind: ContactKind | None = ContactKind.PERSON, allow_new: bool = False,
+                 only: Iterable[int] | None = None, exclude: Iterable[int] = (),
+                 accept: Callable[[int], bool] | None = None, mark: Callable[[int], str] | None = None) -> None:
         super().__init__()
         self._title = title
         self._kind = kind
         self._allow_new = allow_new
         self._only = None if only is None else set(only)
         self._exclude = set(exclude)
+        self._accept = accept
+        self._mark = mark
+        self._verdicts: dict[int, bool] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="picker"):
@@ -78,10 +86,13 @@ class ContactPickerScreen(ModalScreen[int | str | None]):
     def _search(self, text: str) -> None:
         new_text = text != self._shown_text
         self._shown_text = text
-        ids = [
+        found = (
             i for i in self.app.contacts.find(ContactQuery(text=text, kind=self._kind))
             if i not in self._exclude and (self._only is None or i in self._only)
-        ]
+        )
+        # ``accept`` reads each contact's data: only as far as the hits shown, never all 100k
+        counted = self._accept is None  # every hit is known, so their number too
+        ids = list(found) if counted else list(islice(filter(self._accepted, found), MAX_HITS + 1))
         options = [Option(Content.styled(_("+ New person…"), "bold"), id=NEW)] if self._allow_new else []
         options += [Option(self._prompt(i), id=str(i)) for i in ids[:MAX_HITS]]
         hits = self.query_one("#picker-hits", OptionList)
@@ -96,7 +107,9 @@ class ContactPickerScreen(ModalScreen[int | str | None]):
         elif options:
             hits.highlighted = 1 if self._allow_new and ids and text else 0
             self._moved = False
-        if len(ids) > MAX_HITS:
+        if len(ids) > MAX_HITS and not counted:
+            count = _("More than {shown} found: type more to narrow them down.").format(shown=MAX_HITS)
+        elif len(ids) > MAX_HITS:
             count = _("{shown} of {total} shown: type more to narrow them down.").format(
                 shown=MAX_HITS, total=format_number(len(ids))
             )
@@ -106,15 +119,26 @@ class ContactPickerScreen(ModalScreen[int | str | None]):
             count = _("Nothing found.")
         self.query_one("#picker-count", Static).update(count)
 
+    def _accepted(self, contact_id: int) -> bool:
+        """``accept``'s verdict, asked once per contact while the picker is open."""
+        verdict = self._verdicts.get(contact_id)
+        if verdict is None:
+            verdict = self._verdicts[contact_id] = bool(self._accept and self._accept(contact_id))
+        return verdict
+
     def _prompt(self, contact_id: int) -> Content:
-        """The name, then (dimmed) what tells namesakes apart: for a person the organization
-        they are linked to, the city and the first e-mail (or phone); for an organization the city.
+        """The name (and the ``mark``), then (dimmed) what tells namesakes apart: for a person
+        the organization they are linked to, the city and the first e-mail (or phone); for an
+        organization the city.
         """
         doc = self.app.contacts.doc(contact_id) or {}
         name = Content(display_name(doc))
+        mark = self._mark(contact_id) if self._mark else ""
+        if mark:
+            name = Content.assemble(name, (f" ({mark})", "italic"))
         addresses = doc.get("addresses") or [{}]
         city = addresses[0].get("city", "")
-        if self._kind == ContactKind.PERSON:
+        if doc.get("kind", ContactKind.PERSON) == ContactKind.PERSON:
             link = self.app.links.of_person(contact_id)
             organization = self.app.contacts.doc(link.organization_id) if link else None
             emails, phones = doc.get("emails") or [{}], doc.get("phones") or [{}]
