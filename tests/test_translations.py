@@ -408,6 +408,77 @@ PILOT_SCRIPT = textwrap.dedent(
         out["outbox_lines"] = screen_lines(app)[-1:]
 
 
+    async def every_focus(app, pilot):
+        # (footer, last line) at each focus position (tab round to the first), each once
+        first, seen = app.screen.focused, []
+        for _step in range(100):
+            shown = [footer(app), screen_lines(app)[-1:]]
+            if shown not in seen:
+                seen.append(shown)
+            await pilot.press("tab")
+            await pilot.pause()
+            if app.screen.focused is first:
+                break
+        return seen
+
+
+    async def menu_open(app, pilot, select, name, out):
+        # the footer while a drop-down is open ("esc Dismiss menu" was left in English)
+        select.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        out[f"{name}_menu_footer"] = footer(app)
+        out[f"{name}_menu_lines"] = screen_lines(app)[-1:]
+        await pilot.press("escape")
+        await pilot.pause()
+
+
+    async def form_and_settings_footers(app, pilot, out):
+        # The contact form (a row of each kind added) and the settings, at every focus position.
+        for key, kind in (("n", "person"), ("o", "organization")):
+            await pilot.press(key)
+            await pilot.pause()
+            form = app.screen
+            await pilot.press("alt+p", "alt+e", "alt+a")
+            await pilot.pause()
+            out[f"{kind}_form_footers"] = await every_focus(app, pilot)
+            await menu_open(app, pilot, form.query_one("#kind"), f"{kind}_form", out)
+            await pilot.press("escape")
+            await pilot.pause()
+            if app.screen is not form and app.screen.query("#yes"):
+                await pilot.press("y")
+                await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        settings = app.screen
+        out["settings_footers"] = await every_focus(app, pilot)
+        await menu_open(app, pilot, settings.query_one("#smtp-security"), "settings", out)
+        await pilot.press("escape")
+        await pilot.pause()
+
+
+    async def palette_and_help(app, pilot, out):
+        # Textual's own text: the palette's prompt and commands, ctrl+p in help (f1)
+        from textual.command import CommandInput, CommandList
+
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        out["palette_placeholder"] = app.screen.query_one(CommandInput).placeholder
+        commands = app.screen.query_one(CommandList)
+        for _ in range(50):
+            if commands.option_count:
+                break
+            await pilot.pause(0.02)
+        out["palette_hits"] = [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        out["help_lines"] = str(app.screen.query_one("#help-keys").render()).splitlines()
+        await pilot.press("escape")
+        await pilot.pause()
+
+
     async def main(path):
         create_database(path, {"contacts": generate_contacts(30) + EXTRA})
         app = CrmApp.open(path, user="tester")
@@ -434,6 +505,10 @@ PILOT_SCRIPT = textwrap.dedent(
             await pilot.press("escape")
             await pilot.pause()
             await card_footers(app, pilot, path, out)
+            await pilot.press("escape")  # the outbox: back to the list
+            await pilot.pause()
+            await form_and_settings_footers(app, pilot, out)
+            await palette_and_help(app, pilot, out)
         print(json.dumps(out, ensure_ascii=False))
 
 
@@ -513,6 +588,9 @@ FOOTER_SCREENS = [
     "outbox",
     *[f"{kind}_{tab}" for kind in ("person", "organization")
       for tab in ("details", "related", "activities", "history", "notes", "changes", "files", "files_trash")],
+    "person_form_menu",  # a drop-down open
+    "organization_form_menu",
+    "settings_menu",
 ]
 
 
@@ -524,6 +602,43 @@ def test_pilot_polish_footer_fits_80_columns(polish_app: dict, screen: str) -> N
     assert keys[-1] == ["f1", "Pomoc"], keys
     assert line.rstrip().endswith(" f1 Pomoc"), line
     assert _visible(polish_app, screen) == [description for _key, description in keys], line
+
+
+#: Screens whose footer changes with the focus (PILOT_SCRIPT tabs through every field of each).
+FOCUS_FOOTER_SCREENS = ["person_form", "organization_form", "settings"]
+
+
+@pytest.mark.parametrize("screen", FOCUS_FOOTER_SCREENS)
+def test_pilot_polish_footer_fits_80_columns_at_every_focus(polish_app: dict, screen: str) -> None:
+    """The contact form (…  ^r Usuń wie) and the settings' permission groups (…  f1 Pomo) were cut."""
+    variants = polish_app[f"{screen}_footers"]
+    assert variants
+    for keys, lines in variants:
+        variant = {f"{screen}_footer": keys, f"{screen}_lines": lines}
+        assert keys[-1] == ["f1", "Pomoc"], keys
+        assert lines[-1].rstrip().endswith(" f1 Pomoc"), lines[-1]
+        assert _visible(variant, screen) == [description for _key, description in keys], lines[-1]
+    if screen == "settings":  # the permission groups' keys were among them
+        assert any(keys[0][0] == "n" for keys, _lines in variants), variants
+
+
+def _polish(catalogue: Catalog, msgid: str) -> str:
+    entry = catalogue.get(msgid)
+    assert entry is not None and entry.string, f"{msgid!r} has no Polish translation yet (tools/translations.py update)"
+    return entry.string
+
+
+def test_pilot_textuals_own_text_is_polish(polish_app: dict, catalogue: Catalog) -> None:
+    """The palette's prompt and Textual's commands, ctrl+p in help, an open drop-down's footer."""
+    assert polish_app["palette_placeholder"] == _polish(catalogue, "Search for commands…")
+    hits = [hit.split("\n") for hit in polish_app["palette_hits"]]  # [title, help]
+    titles, helps = [hit[0] for hit in hits], [hit[-1] for hit in hits]
+    for msgid, help_text in (("Theme", "Change the current theme"), ("Screenshot", "Save an SVG 'screenshot' of the current screen")):
+        assert _polish(catalogue, msgid) in titles and _polish(catalogue, help_text) in helps, hits
+    assert not {"Theme", "Screenshot", "Keys"} & set(titles), titles
+    assert ["^p", *_polish(catalogue, "palette").split()] in [line.split() for line in polish_app["help_lines"]]
+    for screen in ("person_form", "settings"):
+        assert ["esc", _polish(catalogue, "Close")] in polish_app[f"{screen}_menu_footer"]
 
 
 @pytest.mark.parametrize("screen", ["list", "card", "related"])

@@ -148,6 +148,80 @@ async def test_invalid_input_shows_errors_under_fields_and_saves_nothing(ui, sam
     assert ui.live_names(ui.reopen(sample_db)) == ALL
 
 
+async def test_an_error_goes_when_its_field_is_edited_and_the_others_stay(ui, sample_db, make_app):
+    """Correcting a field clears the message under it at once, not at the next ctrl+s."""
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        form = await open_new(pilot, "o")
+        await ui.type_text(pilot, "Zła Firma")
+        await pilot.press("tab")
+        await ui.type_text(pilot, ui.NIP_BAD)
+        await pilot.press("alt+p")
+        await ui.type_text(pilot, "12")
+        await pilot.press("alt+e")
+        await ui.type_text(pilot, "no-at-sign.example.pl")
+        await ui.fill(pilot, "#discount", "abc")
+        await pilot.press("ctrl+s")
+        [phone], [email] = form.query(PhoneRow), form.query(EmailRow)
+        nip_error = "Not a valid Polish NIP (check digit does not match)."
+        assert error_of(form, "nip") == nip_error
+        assert row_error(phone) == "The phone number is too short."
+        assert row_error(email) == "An e-mail address needs an @ sign."
+        assert error_of(form, "discount") == "Enter the discount as a number."
+
+        # a change event carrying the value that was checked (a key typed just before ctrl+s,
+        # handled after it) leaves the error
+        address = email.query_one(".address", Input)
+        address.post_message(Input.Changed(address, address.value))
+        await pilot.pause()
+        assert row_error(email) == "An e-mail address needs an @ sign."
+
+        await ui.fill(pilot, "EmailRow .address", "biuro@zla-firma.pl")
+        assert row_error(email) == ""
+        assert error_of(form, "nip") == nip_error  # the others stay until the next save
+        assert row_error(phone) == "The phone number is too short."
+
+        await ui.fill(pilot, "PhoneRow .note", "sekretariat")  # another field of the row
+        assert row_error(phone) == "The phone number is too short."
+        await ui.fill(pilot, "PhoneRow .number", "601 234 560")
+        assert row_error(phone) == ""
+
+        await ui.fill(pilot, "#nip", ui.NIP_OK)
+        assert error_of(form, "nip") == ""
+        assert error_of(form, "discount") == "Enter the discount as a number."
+        await ui.fill(pilot, "#discount", "5")
+        assert error_of(form, "discount") == ""
+
+        await ui.fill(pilot, "#discount", "abc")
+        await pilot.press("ctrl+s")  # the next save shows what is still wrong
+        assert app.screen is form
+        assert error_of(form, "discount") == "Enter the discount as a number."
+        assert error_of(form, "nip") == "" and row_error(email) == "" and row_error(phone) == ""
+
+
+async def test_the_name_and_consent_errors_go_when_they_are_dealt_with(ui, sample_db, make_app):
+    from textual.widgets import Checkbox
+
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        form = await open_new(pilot)  # no name at all
+        box = form.query_one("#consent-email", Checkbox)
+        box.focus()
+        await pilot.press("space")
+        await ui.fill(pilot, "#consent-date-email", "2025-02-30")
+        await pilot.press("ctrl+s")
+        assert error_of(form, "last_name") == "Enter a first or last name."
+        assert error_of(form, "consents-email") == "This date does not exist."
+
+        await ui.fill(pilot, "#first_name", "Jan")  # the message stands under the last name
+        assert error_of(form, "last_name") == ""
+        assert error_of(form, "consents-email") == "This date does not exist."
+        box.focus()
+        await pilot.press("space")  # no consent: no date needed
+        assert not box.value
+        assert error_of(form, "consents-email") == ""
+
+
 async def test_every_problem_of_a_person_is_shown_at_once_then_fixed(ui, sample_db, make_app):
     from datetime import date
 

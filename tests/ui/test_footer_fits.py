@@ -1,5 +1,6 @@
-"""Every footer fits 80 columns: the contact list, the outbox, and every tab of a person's and an
-organization's card (the Files tab and its trash too) show all their keys whole, f1 Help last.
+"""Every footer fits 80 columns: the contact list, the outbox, every tab of a person's and an
+organization's card (the Files tab and its trash too), the contact form and the settings, at
+every focus position and with a drop-down open, show all their keys whole, f1 Help last.
 
 Keys that did not fit are hidden from the footer; they stay in help (f1) and the command
 palette, and the tab's first line names those that are its main actions. (The Polish footers
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Select
 from textual.widgets._footer import FooterKey
 
 from tui_crm.domain.contact_persons import ContactPersonLink
@@ -17,9 +19,11 @@ from tui_crm.store import ContactRepository, Database
 from tui_crm.store.attachments import AttachmentRepository
 from tui_crm.store.links import LinkRepository
 from tui_crm.ui.screens.contact_card import TABS, ContactCardScreen
+from tui_crm.ui.screens.contact_form import ContactFormScreen
 from tui_crm.ui.screens.contact_list import ContactListScreen
 from tui_crm.ui.screens.help import HelpScreen
 from tui_crm.ui.screens.outbox import OutboxScreen
+from tui_crm.ui.screens.settings import SettingsScreen
 
 ALFA, ANNA = "Alfa Sp. z o.o.", "Anna Nowak"
 
@@ -103,3 +107,60 @@ async def test_keys_left_out_of_the_footer_are_in_help_and_named_on_the_tab(ui, 
         help_lines = ui.static_text(app.screen.query_one("#help-keys")).splitlines()
         for key, description in (("*", "Primary"), ("p", "Portal"), ("r", "Relate person")):
             assert any(line.split()[:1] == [key] and description in line for line in help_lines), (key, help_lines)
+
+
+async def assert_fits_at_every_focus(ui, pilot, where: str) -> list[list[tuple[str, str]]]:
+    """Tab through every field of the screen, back to the first; the footers seen."""
+    app = pilot.app
+    first, seen = app.screen.focused, []
+    for _step in range(100):
+        assert_footer_fits(ui, app, f"{where}, focus on {app.screen.focused}")
+        seen.append(footer_keys(app))
+        await pilot.press("tab")
+        await pilot.pause()
+        if app.screen.focused is first:
+            return seen
+    raise AssertionError(f"{where}: tab never came back to {first}")
+
+
+async def assert_fits_with_the_menu_open(ui, pilot, select: Select, where: str) -> None:
+    select.focus()
+    await pilot.press("enter")
+    await pilot.pause()
+    assert select.expanded
+    assert_footer_fits(ui, pilot.app, f"{where}, the drop-down open")
+    assert ("esc", "Close") in footer_keys(pilot.app)
+    await pilot.press("escape")
+    await pilot.pause()
+    assert not select.expanded
+
+
+async def test_the_contact_form_footer_fits_at_every_focus(ui, sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        for key, kind in (("n", "person"), ("o", "organization")):
+            await pilot.press(key)
+            form = app.screen
+            assert isinstance(form, ContactFormScreen)
+            await pilot.press("alt+p", "alt+e", "alt+a")  # a row of each kind: their fields and ✕ too
+            footers = await assert_fits_at_every_focus(ui, pilot, f"the {kind} form")
+            assert len(footers) > 25
+            assert footers[0][:2] == [("^s", "Save"), ("esc", "Cancel")]
+            assert ("alt+p", "+Phone") in footers[0]
+            await assert_fits_with_the_menu_open(ui, pilot, form.query_one("#kind", Select), f"the {kind} form")
+            await pilot.press("escape")
+            if app.screen is not form:
+                await pilot.press("y")  # discard the empty rows
+            assert isinstance(app.screen, ContactListScreen)
+
+
+async def test_the_settings_footer_fits_at_every_focus(ui, sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await pilot.press("f2")
+        settings = app.screen
+        assert isinstance(settings, SettingsScreen)
+        footers = await assert_fits_at_every_focus(ui, pilot, "the settings")
+        groups = [("n", "+Group"), ("r", "Rename"), ("d", "Delete"), ("m", "Members")]
+        assert any(keys[:4] == groups for keys in footers), footers  # in the permission groups
+        await assert_fits_with_the_menu_open(ui, pilot, settings.query_one("#smtp-security", Select), "the settings")

@@ -6,6 +6,7 @@ import traceback
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import ClassVar
 
 from platformdirs import user_log_path
 from rich.text import Text
@@ -33,7 +34,7 @@ from tui_crm.store.outbox import OutboxRepository
 from tui_crm.store.permissions import PermissionRepository
 from tui_crm.store.settings import SettingsRepository
 
-from .commands import BindingCommands
+from .commands import BindingCommands, SystemCommands, open_palette
 from .screens.activity_list import ActivityListScreen
 from .screens.calendar import CalendarScreen
 from .screens.contact_list import ContactListScreen
@@ -59,7 +60,7 @@ FOCUS_KEYS = ("tab", "shift+tab")
 class CrmApp(App[None]):
     TITLE = "tui-crm"
     CSS_PATH = sorted(styles_dir().glob("*.tcss"))
-    COMMANDS = App.COMMANDS | {BindingCommands}
+    COMMANDS: ClassVar[set] = {SystemCommands, BindingCommands}  # Textual's system commands, translated
     BINDINGS = [
         Binding("f1", "help", _("Help"), priority=True),
         Binding("question_mark", "help", _("Help"), show=False),
@@ -204,6 +205,9 @@ class CrmApp(App[None]):
 
         question = _("A form has unsaved changes. Quit and lose them?")
         self.push_screen(ConfirmScreen(question, yes=_("Quit"), no=_("Keep editing")), answered)
+
+    def action_command_palette(self) -> None:
+        open_palette(self)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -1,7 +1,7 @@
-"""Descriptions of Textual's own key bindings, marked for translation.
+"""Descriptions of Textual's own key bindings and commands, marked for translation.
 
 Textual writes them in English; listing them here puts them in the Polish catalogue, and the
-help screen and the command palette show them through ``translate_marked``.
+help screen, the footer and the command palette show them through ``translate_marked``.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ TEXTUAL_BINDING_DESCRIPTIONS = (
     N_('Page Up'),
     N_('Page down'),
     N_('Page up'),
+    N_('palette'),  # ctrl+p, in help (f1)
     N_('Paste'),
     N_('Paste text from the clipboard'),
     N_('Press button'),
@@ -89,4 +90,18 @@ TEXTUAL_BINDING_DESCRIPTIONS = (
     N_('Top'),
     N_('Undo'),
     N_('Up'),
+)
+
+#: The app-wide commands Textual adds to the command palette (``App.get_system_commands``).
+TEXTUAL_SYSTEM_COMMANDS = (
+    N_('Change the current theme'),
+    N_('Maximize'),
+    N_('Maximize the focused widget'),
+    N_('Minimize'),
+    N_('Minimize the widget and restore to normal size'),
+    N_('Quit'),
+    N_('Quit the application as soon as possible'),
+    N_("Save an SVG 'screenshot' of the current screen"),
+    N_('Screenshot'),
+    N_('Theme'),
 )

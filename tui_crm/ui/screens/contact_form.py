@@ -86,8 +86,10 @@ class ContactFormScreen(GuardsUnsavedChanges, Screen[Contact | None]):
         Binding("alt+p", "add_row('phone')", _("+Phone"), priority=True),
         Binding("alt+e", "add_row('email')", _("+E-mail"), priority=True),
         Binding("alt+a", "add_row('address')", _("+Address"), priority=True),
-        Binding("ctrl+r", "remove_row", _("Remove row")),
-        Binding("ctrl+t", "switch_kind", _("Person/organization")),
+        # 80 columns: these two are in help (f1) and the palette; the section headings name ctrl+r
+        # and the Type drop-down at the top switches the kind too
+        Binding("ctrl+r", "remove_row", _("Remove row"), show=False),
+        Binding("ctrl+t", "switch_kind", _("Person/organization"), show=False),
     ]
 
     def __init__(self, contact: Contact) -> None:
@@ -97,6 +99,7 @@ class ContactFormScreen(GuardsUnsavedChanges, Screen[Contact | None]):
         self._shown_kind = contact.kind
         self._phone_types: list[Entry] = []
         self._sources: list[Entry] = []
+        self._checked: dict[Input, str] = {}  # each field's value when the errors were shown
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -119,15 +122,15 @@ class ContactFormScreen(GuardsUnsavedChanges, Screen[Contact | None]):
             for field, label, kind in TEXT_FIELDS:
                 yield from self._text_field(field, label, getattr(contact, field), classes=f"for-{kind.value}")
 
-            yield Static(_("Phones (alt+p adds one)"), classes="section")
+            yield Static(_("Phones (alt+p adds one, ctrl+r removes the current one)"), classes="section")
             with Vertical(id="phones"):
                 for phone in contact.phones:
                     yield PhoneRow(phone, self._phone_types)
-            yield Static(_("E-mails (alt+e adds one)"), classes="section")
+            yield Static(_("E-mails (alt+e adds one, ctrl+r removes the current one)"), classes="section")
             with Vertical(id="emails"):
                 for email in contact.emails:
                     yield EmailRow(email)
-            yield Static(_("Addresses (alt+a adds one)"), classes="section")
+            yield Static(_("Addresses (alt+a adds one, ctrl+r removes the current one)"), classes="section")
             with Vertical(id="addresses"):
                 for address in contact.addresses:
                     yield AddressRow(address)
@@ -244,7 +247,11 @@ class ContactFormScreen(GuardsUnsavedChanges, Screen[Contact | None]):
                 static.display = bool(messages)
         for prefix, row_type in (("phones", PhoneRow), ("emails", EmailRow), ("addresses", AddressRow)):
             for index, row in enumerate(self.query(row_type)):
-                row.show_errors([m for f, ms in by_field.items() if f.startswith(f"{prefix}.{index}.") for m in ms])
+                head = f"{prefix}.{index}."
+                row.show_errors({f.removeprefix(head): ms for f, ms in by_field.items() if f.startswith(head)})
+        # a field's error goes when its value changes from the one checked here (a change event of
+        # a key typed before ctrl+s, arriving after it, changes nothing)
+        self._checked = {widget: widget.value for widget in self.query(Input)}
         if errors:
             self.notify(
                 _("Please correct the marked fields ({n}).").format(n=len(errors)), severity="error", title=_("Not saved")
@@ -283,10 +290,36 @@ class ContactFormScreen(GuardsUnsavedChanges, Screen[Contact | None]):
     @on(Checkbox.Changed)
     def _consent_toggled(self, event: Checkbox.Changed) -> None:
         checkbox_id = event.checkbox.id or ""
-        if checkbox_id.startswith("consent-") and event.value:
+        if not checkbox_id.startswith("consent-"):
+            return
+        self._clear_error(checkbox_id.replace("consent-", "consents-"))  # unticked: no date needed
+        if event.value:
             date_input = self.query_one(f"#consent-date-{checkbox_id.removeprefix('consent-')}", Input)
             if not date_input.value:
                 date_input.value = date.today().isoformat()
+
+    @on(Input.Changed)
+    def _field_edited(self, event: Input.Changed) -> None:
+        """An edited field's error goes (the others' stay until the next ctrl+s)."""
+        widget = event.input
+        if widget not in self._checked or self._checked[widget] == event.value:
+            return
+        self._checked.pop(widget)
+        row = next((node for node in widget.ancestors if isinstance(node, EditableRow)), None)
+        if row is not None:
+            field = row.field_of(widget)
+            if field:
+                row.clear_error(field)
+            return
+        field = (widget.id or "").replace("consent-date-", "consents-")
+        # "Enter a first or last name." stands under the last name
+        for name in (field, "last_name") if field == "first_name" else (field,):
+            self._clear_error(name)
+
+    def _clear_error(self, field: str) -> None:
+        for static in self.query(f"#error-{field}").results(Static):
+            static.update("")
+            static.display = False
 
     @on(EditableRow.RemoveRequested)
     async def _remove_requested(self, event: EditableRow.RemoveRequested) -> None:

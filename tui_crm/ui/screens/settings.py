@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -334,6 +334,8 @@ class SettingsScreen(Screen[None]):
         Binding("ctrl+s", "save", _("Save"), priority=True),
         Binding("escape", "cancel", _("Back")),
     ]
+    #: 80 columns: with the permission groups' keys the Polish footer would cut f1 Help
+    FOOTER_LABELS: ClassVar[dict[str, str]] = {"add_group": _("+Group")}
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,7 +1,7 @@
 """Editable rows of the contact form: one phone, one e-mail, one address.
 
-Each row shows its own field errors below it and can be removed with its ✕ button (or
-ctrl+r while a field of the row has focus).
+Each row shows its own field errors below it (a field's go when it is edited) and can be
+removed with its ✕ button (or ctrl+r while a field of the row has focus).
 """
 
 from __future__ import annotations
@@ -28,10 +28,18 @@ def phone_type_key(phone_types: Sequence[Entry], typed: str) -> str:
 class EditableRow(Vertical):
     """Base: a row with an error line and a remove button."""
 
+    #: The row's fields (as validation names them: "phones.0.number" → "number"); each is an
+    #: Input with the field's name, dashed, as its class.
+    FIELDS: tuple[str, ...] = ()
+
     class RemoveRequested(Message):
         def __init__(self, row: EditableRow) -> None:
             super().__init__()
             self.row = row
+
+    def __init__(self, *, classes: str) -> None:
+        super().__init__(classes=classes)
+        self._errors: dict[str, list[str]] = {}
 
     def error_line(self) -> Static:
         return Static("", classes="error row-error", markup=False)
@@ -44,13 +52,25 @@ class EditableRow(Vertical):
             event.stop()
             self.post_message(self.RemoveRequested(self))
 
-    def show_errors(self, messages: list[str]) -> None:
+    def field_of(self, widget: Input) -> str | None:
+        return next((field for field in self.FIELDS if widget.has_class(field.replace("_", "-"))), None)
+
+    def show_errors(self, errors: dict[str, list[str]]) -> None:
+        """The messages under the row, by field."""
+        self._errors = {field: messages for field, messages in errors.items() if messages}
         error = self.query_one(".row-error", Static)
-        error.update("\n".join(messages))
-        error.display = bool(messages)
+        error.update("\n".join(message for messages in self._errors.values() for message in messages))
+        error.display = bool(self._errors)
+
+    def clear_error(self, field: str) -> None:
+        """The field was edited: its messages go, the others' stay until the next save."""
+        if field in self._errors:
+            self.show_errors({f: messages for f, messages in self._errors.items() if f != field})
 
 
 class PhoneRow(EditableRow):
+    FIELDS = ("number", "type", "note")
+
     def __init__(self, phone: Phone, phone_types: Sequence[Entry]) -> None:
         """``phone_types``: the phone-type dictionary (archived entries are offered only to a
         phone that has one already)."""
@@ -91,6 +111,8 @@ class PhoneRow(EditableRow):
 
 
 class EmailRow(EditableRow):
+    FIELDS = ("address",)
+
     def __init__(self, email: Email) -> None:
         super().__init__(classes="email-row")
         self._email = email
@@ -107,6 +129,8 @@ class EmailRow(EditableRow):
 
 
 class AddressRow(EditableRow):
+    FIELDS = ("street", "postal_code", "city", "country")
+
     def __init__(self, address: Address) -> None:
         super().__init__(classes="address-row")
         self._address = address
