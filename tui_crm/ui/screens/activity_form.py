@@ -410,7 +410,7 @@ class ActivityFormScreen(GuardsUnsavedChanges, Screen[int | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Reopen only for a completed activity, editing keys only when it is not (the footer
         then fits 80 columns); next/previous only when there is one."""
-        if action in ("toggle_timer", "choose_counterparty", "add_person", "remove_person"):
+        if action in ("save", "toggle_timer", "choose_counterparty", "add_person", "remove_person"):
             return not self._read_only
         if action == "reopen":
             return self._read_only and self._original.id is not None
