@@ -290,3 +290,15 @@ def test_other_commands_into_a_closed_pipe_end_quietly(tmp_path):
         cli.stdout.close()  # long before the interpreter has started and printed "Created …"
         status = cli.wait(timeout=60)
     assert (errors.read_text(encoding="utf-8"), status) == ("", 1)
+
+
+def test_export_to_standard_output_with_a_dash(tmp_path):
+    db = tmp_path / "crm.json"
+    create_database(db, {"contacts": generate_contacts(5, seed=3)})
+    result = subprocess.run([sys.executable, "-m", "tui_crm", "export", "--db", str(db), "--format", "csv", "-o", "-"],
+                            capture_output=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.decode("utf-8").splitlines()
+    assert lines[0].startswith("kind,first_name") and len(lines) == 6
+    assert not (tmp_path / "-").exists()

@@ -103,7 +103,7 @@ def add_exchange_commands(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--basket", action="store_true", help=_("only the contacts in the basket of --user"))
     export.add_argument("--user", dest="command_user", metavar=_("USER"),
                         help=_("operator whose basket is exported (default: your login)"))
-    export.add_argument("-o", "--output", type=Path, required=True, metavar=_("FILE"), help=_("file to write"))
+    export.add_argument("-o", "--output", type=Path, required=True, metavar=_("FILE"), help=_("file to write (- writes to standard output)"))
     export.add_argument("--force", action="store_true", help=_("overwrite the file if it exists"))
     summary = _("add contacts from a vCard or CSV file")
     imp = commands.add_parser(
@@ -261,6 +261,9 @@ def _export(args: argparse.Namespace, database: Database, contacts: ContactRepos
     fmt = args.format or args.output.suffix.lower().lstrip(".").replace("vcard", "vcf")
     if fmt not in FORMATS:
         raise CommandRefused(_("Say --format vcf or --format csv."), EXIT_USAGE)
+    if str(args.output) == "-":  # to standard output (a pipe): written whole to a file first
+        return _export_to_stdout(args, contacts, links, dictionaries, fmt, _export_ids(
+            database, contacts, args.tag, user if args.basket else None))
     if args.output.exists() and args.output.resolve() == database.path.resolve():
         raise CommandRefused(_("{path} is the database: write the contacts to another file.").format(
             path=args.output))
@@ -272,6 +275,27 @@ def _export(args: argparse.Namespace, database: Database, contacts: ContactRepos
                                 progress=progress, links=links, roles=dictionaries.entries(CONTACT_ROLES))
     _print_report([ngettext("Exported {n} contact to {path}.", "Exported {n} contacts to {path}.", count).format(
         n=i18n.format_number(count), path=args.output)])
+    return EXIT_DONE
+
+
+def _export_to_stdout(args: argparse.Namespace, contacts: ContactRepository, links: LinkRepository,
+                      dictionaries: DictionaryRepository, fmt: str, ids: list[int]) -> int:
+    import shutil
+    import tempfile
+
+    from tui_crm.domain.dictionaries import CONTACT_ROLES
+    from tui_crm.store.exchange import export_contacts
+
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / f"contacts.{fmt}"
+        export_contacts(contacts, ids, target, fmt, vcard_version=args.vcard_version, links=links,
+                        roles=dictionaries.entries(CONTACT_ROLES))
+        try:
+            with open(target, "rb") as source:
+                shutil.copyfileobj(source, sys.stdout.buffer)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _stdout_to_devnull()
     return EXIT_DONE
 
 
