@@ -27,6 +27,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_crm.domain.contact import ContactKind, display_name
+from tui_crm.domain.validation import format_phone
 from tui_crm.i18n import _, format_number
 from tui_crm.store import ContactQuery
 
@@ -142,7 +143,7 @@ class ContactPickerScreen(ModalScreen[int | str | None]):
             link = self.app.links.of_person(contact_id)
             organization = self.app.contacts.doc(link.organization_id) if link else None
             emails, phones = doc.get("emails") or [{}], doc.get("phones") or [{}]
-            reach = emails[0].get("address") or phones[0].get("number", "")
+            reach = emails[0].get("address") or format_phone(phones[0].get("number", ""))
             details = " · ".join(part for part in (city, reach) if part)
             if organization:
                 details = " · ".join(part for part in (display_name(organization), details) if part)
