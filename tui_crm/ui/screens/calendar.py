@@ -200,7 +200,9 @@ class CalendarScreen(Screen[None]):
         wall = planned.astimezone(self.app.zone)
         time = wall.strftime("%H:%M")
         counterparty = self._contact_name(activity.counterparty_id)
-        persons = ", ".join(self._contact_name(person) for person in activity.person_ids)
+        # a private client is the counterparty and the person: named once
+        persons = ", ".join(self._contact_name(person) for person in activity.person_ids
+                            if person != activity.counterparty_id)
         what = type_label(activity.type)
         if activity.kind:
             what += " · " + label_of(kinds, activity.kind)

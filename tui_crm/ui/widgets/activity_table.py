@@ -80,7 +80,9 @@ class ActivityCells:
         return self.name(doc.get("counterparty_id"))
 
     def persons(self, doc: dict[str, Any]) -> str:
-        return ", ".join(self.name(person_id) for person_id in doc.get("person_ids", []))
+        """The persons besides the counterparty (a private client is both: named once)."""
+        counterparty = doc.get("counterparty_id")
+        return ", ".join(self.name(person_id) for person_id in doc.get("person_ids", []) if person_id != counterparty)
 
     def employee(self, doc: dict[str, Any]) -> str:
         login = doc.get("employee", "")
