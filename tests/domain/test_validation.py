@@ -6,7 +6,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tui_crm import i18n
-from tui_crm.domain.contact import Address, Contact, ContactKind, Email, Phone
+from tui_crm.domain.contact import Address, Contact, ContactKind, Email, Note, Phone
 from tui_crm.domain.validation import (
     FieldError,
     ValidationResult,
@@ -457,6 +457,8 @@ def contacts(draw):
         consents=draw(st.dictionaries(st.sampled_from(["email", "sms", "phone"]),
                                       st.one_of(st.none(), any_text, st.dates().map(str)))),
         tags=draw(st.lists(any_text, max_size=3)),
+        notes=draw(st.lists(st.builds(Note, text=any_text, author=any_text), max_size=2)),
+        supplier=draw(st.booleans()),
         discount=draw(st.one_of(st.floats(allow_nan=True), any_text)),
     )
 
@@ -547,6 +549,18 @@ def test_the_stored_form_is_the_compacted_asdict(contact) -> None:
     expected.pop("id", None)
     assert contact.to_doc() == expected
     assert contact.copy() == contact
+
+
+@settings(max_examples=100, deadline=None)
+@given(contacts())
+def test_validating_in_place_gives_what_validating_a_copy_gives(contact) -> None:
+    """An import validates its own records in place (no copy): same contact, same errors."""
+    expected = validate_contact(contact.copy())
+    given_up = contact.copy()
+    result = validate_contact(given_up, in_place=True)
+    assert result.contact is given_up
+    assert result.contact.to_doc() == expected.contact.to_doc()
+    assert result.errors == expected.errors
 
 
 # -- the fast paths of an import agree with the libraries --------------------------------------

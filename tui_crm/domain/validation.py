@@ -323,16 +323,21 @@ def _rows(rows: list[Any], keep: Any) -> list[int]:
     return [i for i, row in enumerate(rows) if keep(row)]
 
 
-def validate_contact(contact: Contact, default_region: str = "PL") -> ValidationResult:
+def validate_contact(contact: Contact, default_region: str = "PL", *, in_place: bool = False) -> ValidationResult:
     """Check and normalize a contact; every problem is reported, not only the first.
 
     Works on ``contact.cleaned_for_save()``; the cleaned, normalized copy is returned in the
     result whether or not there are errors (fields that failed stay as entered, trimmed).
     ``default_region`` is the country of phone numbers without a country code and of
-    addresses without a country.
+    addresses without a country. ``in_place``: the caller gives the contact up (an imported
+    record), so it is cleaned and normalized itself instead of a copy.
     """
     region = (default_region or "PL").strip().upper() or "PL"
-    result = ValidationResult(contact.cleaned_for_save())
+    # Paths use the row numbers of the contact as given (as the form shows them).
+    phone_rows = _rows(contact.phones, lambda p: p.number.strip())
+    email_rows = _rows(contact.emails, lambda e: e.address.strip())
+    address_rows = _rows(contact.addresses, lambda a: not a.is_empty())
+    result = ValidationResult(contact.clean() if in_place else contact.cleaned_for_save())
     c = result.contact
     errors = result.errors
 
@@ -358,10 +363,6 @@ def validate_contact(contact: Contact, default_region: str = "PL") -> Validation
                     error(key, str(exc))
             setattr(c, key, value)
 
-    # Paths use the row numbers of the contact as given (as the form shows them).
-    phone_rows = _rows(contact.phones, lambda p: p.number.strip())
-    email_rows = _rows(contact.emails, lambda e: e.address.strip())
-    address_rows = _rows(contact.addresses, lambda a: not a.is_empty())
     if len(phone_rows) != len(c.phones):  # pragma: no cover - cleaned_for_save changed
         phone_rows = list(range(len(c.phones)))
     if len(email_rows) != len(c.emails):  # pragma: no cover

@@ -270,7 +270,7 @@ def plan_import(contacts: ContactRepository, records: list[Record], *,
         if parsed is None:
             result.failed.append(RecordOutcome(line, record.name, record.error))
             continue
-        checked = validate_contact(parsed)
+        checked = validate_contact(parsed, in_place=True)  # the record is the import's own
         name = csv_exchange.describe(checked.contact)
         if not checked.ok:
             reason = " ".join(f"{error_field_label(e.field)}: {e.message}" for e in checked.errors)
