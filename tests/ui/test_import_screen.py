@@ -53,7 +53,7 @@ async def test_vcard_preview_then_import_skips_the_duplicate(ui, sample_db, make
         assert text_of(app, "#import-status") == "vCard file."
         assert text_of(app, "#import-summary").startswith("Would import 1, skip 1, 0 failed")
         report = text_of(app, "#import-report-lines")
-        assert "line 7: skipped Anna Nowak: Likely duplicate of Anna Nowak" in report
+        assert "line 7: would skip Anna Nowak: Likely duplicate of Anna Nowak" in report
         assert "Jan Kowalski" not in {c.display_name for c in map(ui.reopen(sample_db).get, ui.reopen(sample_db).find())}
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -81,6 +81,28 @@ async def test_clear_errors_for_a_missing_or_unknown_file(ui, sample_db, make_ap
         await pilot.pause()
         assert "Give a file first: type its path and press enter." in ui.notifications(app)
     assert len(ui.reopen(sample_db).find()) == 4
+
+
+async def test_an_empty_file_or_a_stray_carriage_return_is_explained_not_a_crash(ui, sample_db, make_app,
+                                                                                  tmp_path) -> None:
+    empty, stray = tmp_path / "empty.csv", tmp_path / "stray.csv"
+    empty.write_bytes(b"")
+    # a lone CR (an old Mac file, or one pasted into a cell) ends a line like LF does
+    stray.write_bytes(b"first_name,last_name\rJan,Kowalski\rAnna,Wi\xc5\x9bniewska\r")
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        screen = await open_import(ui, pilot, empty)
+        assert text_of(app, "#import-status").startswith("No contacts found in the file")
+        assert not screen.query_one("#import-progress").display
+        await ui.fill(pilot, "#import-path", str(stray))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert text_of(app, "#import-status") == "CSV file, 2 columns."
+        assert text_of(app, "#import-summary").startswith("Would import 2, skip 0, 0 failed")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    names = {c.display_name for c in map(ui.reopen(sample_db).get, ui.reopen(sample_db).find())}
+    assert {"Jan Kowalski", "Anna Wiśniewska"} <= names
 
 
 async def test_read_only_database_refuses_to_import(ui, sample_db, tmp_path) -> None:
@@ -144,7 +166,7 @@ async def test_merge_into_the_existing_contact_is_chosen_with_the_keyboard(ui, s
         assert screen.query_one("#import-duplicates", Select).value == "merge"
         await settle(pilot)
         assert text_of(app, "#import-summary").startswith("Would import 1, merge 1 into existing contacts, skip 0")
-        assert "line 7: merged Anna Nowak into #" in text_of(app, "#import-report-lines")
+        assert "line 7: would merge Anna Nowak into #" in text_of(app, "#import-report-lines")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert text_of(app, "#import-summary") == "Imported 1, merged 1 into existing contacts, skipped 0, 0 failed."

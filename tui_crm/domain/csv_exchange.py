@@ -163,7 +163,11 @@ def delimiter_of(text: str) -> str:
 
 
 def read_header(text: str) -> list[str]:
-    return next(csv.reader(io.StringIO(text), delimiter=delimiter_of(text)), [])
+    """The columns the first row names ([] when it cannot be read as CSV)."""
+    try:
+        return next(csv.reader(io.StringIO(text), delimiter=delimiter_of(text)), [])
+    except csv.Error:
+        return []
 
 
 def guess_mapping(columns: list[str], remembered: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -125,7 +125,10 @@ def read_text(path: str | os.PathLike[str]) -> str:
     the records holding them are reported, rather than every Polish letter of the file being
     misread as cp1250.
     """
-    data = Path(path).expanduser().read_bytes()
+    return _one_newline(_decoded(Path(path).expanduser().read_bytes()))
+
+
+def _decoded(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -136,6 +139,14 @@ def read_text(path: str | os.PathLike[str]) -> str:
         return data.decode("cp1250")
     except UnicodeDecodeError:
         return data.decode("latin-1")
+
+
+def _one_newline(text: str) -> str:
+    """Lines end in "\n": Windows' "\r\n" and a lone "\r" (old Mac files, a stray one in a
+    CSV cell) would otherwise stop the CSV reader ("new-line character seen in unquoted field")."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _mostly_utf8(data: bytes) -> bool:
@@ -436,6 +447,11 @@ def import_file(contacts: ContactRepository, path: str | os.PathLike[str], *, au
     return result
 
 
+def no_contacts_message() -> str:
+    return _("No contacts found in the file: a vCard file holds BEGIN:VCARD … END:VCARD cards, "
+             "a CSV file a header row and a row per contact.")
+
+
 def plan_text(contacts: ContactRepository, text: str, fmt: str, *, mapping: Mapping[str, str] | None = None,
               duplicates: DuplicateIndex | None = None, on_duplicate: str = SKIP_DUPLICATES,
               progress: Progress | None = None, roles: list[Entry] | None = None) -> ImportResult:
@@ -448,8 +464,7 @@ def plan_text(contacts: ContactRepository, text: str, fmt: str, *, mapping: Mapp
             records = _parse_with_progress(text, fmt, mapping, progress)
         if not records or (fmt == "vcf" and not any(record.contact for record in records)
                            and "BEGIN:VCARD" not in text.upper()):
-            raise StoreError(_("No contacts found in the file: a vCard file holds BEGIN:VCARD … END:VCARD cards, "
-                               "a CSV file a header row and a row per contact."))
+            raise StoreError(no_contacts_message())
         total = len(records)
         return plan_import(contacts, records, duplicates=duplicates, on_duplicate=on_duplicate, roles=roles,
                            progress=None if progress is None else lambda done, _t: progress(total + done, 2 * total))
@@ -576,10 +591,15 @@ def summary(result: ImportResult) -> str:
 
 def report_lines(result: ImportResult) -> list[str]:
     """One line per merged, skipped or failed record, in file order: where it is and why."""
-    rows = [(o.line, _("line {line}: merged {name} into #{id}: {reason}").format(
-        line=o.line, name=o.name, id=o.contact_id, reason=o.reason)) for o in result.merged]
-    rows += [(o.line, _("line {line}: skipped {name}: {reason}").format(line=o.line, name=o.name, reason=o.reason))
-            for o in result.skipped]
+    if result.dry_run:  # a preview says what would happen
+        merged, skipped = _("line {line}: would merge {name} into #{id}: {reason}"), _(
+            "line {line}: would skip {name}: {reason}")
+    else:
+        merged, skipped = _("line {line}: merged {name} into #{id}: {reason}"), _(
+            "line {line}: skipped {name}: {reason}")
+    rows = [(o.line, merged.format(line=o.line, name=o.name, id=o.contact_id, reason=o.reason))
+            for o in result.merged]
+    rows += [(o.line, skipped.format(line=o.line, name=o.name, reason=o.reason)) for o in result.skipped]
     rows += [(o.line, _("line {line}: failed {name}: {reason}").format(line=o.line, name=o.name or _("(no name)"),
                                                                        reason=o.reason)) for o in result.failed]
     lines = [text for _line, text in sorted(rows, key=lambda row: row[0])]

@@ -33,6 +33,7 @@ from tui_crm.store.exchange import (
     ImportResult,
     detect_format,
     export_contacts,
+    no_contacts_message,
     plan_text,
     read_text,
     report_lines,
@@ -70,6 +71,8 @@ def load_import_file(path: Path) -> tuple[str, str]:
     except OSError as error:
         raise FileProblem(_("Cannot read {path}: {reason}").format(path=path, reason=error.strerror or error)) from None
     fmt = detect_format(path, text)
+    if not text.strip() or (fmt == "csv" and not any(column.strip() for column in csv_exchange.read_header(text))):
+        raise FileProblem(no_contacts_message())
     looks_like_csv = "\x00" not in text and len(csv_exchange.read_header(text)) >= 2
     if path.suffix.lower() not in KNOWN_SUFFIXES and fmt == "csv" and not looks_like_csv:
         raise FileProblem(_("Unknown format: give a vCard (.vcf) or CSV (.csv) file."))
@@ -120,6 +123,7 @@ class ImportScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = _("Import contacts")
         self._bar = self.query_one("#import-progress", ProgressBar)  # updated from the worker thread
+        self._bar.display = False  # shown while a file is read or written
         self._show_mapping(False)
         self.query_one("#import-path", Input).focus()
 
@@ -205,7 +209,12 @@ class ImportScreen(Screen[None]):
         self._round += 1
         self.plan = None
         self.query_one("#import-summary", Static).update(_("Reading the file…"))
+        self._start_bar()
         self._plan_in_background(self._round, self.mapping(), self._on_duplicate(), self._roles(), write=False)
+
+    def _start_bar(self) -> None:
+        self._bar.update(total=None, progress=0)
+        self._bar.display = True
 
     @work(thread=True, exclusive=True, group="import")
     def _plan_in_background(self, round_: int, mapping: dict[str, str] | None, on_duplicate: str,
@@ -231,6 +240,7 @@ class ImportScreen(Screen[None]):
         self._busy = False
         if round_ == self._round:
             self.query_one("#import-summary", Static).update(message)
+            self._bar.display = False  # no half-full bar beside a refusal
 
     def _show_plan(self, round_: int, plan: ImportResult) -> None:
         if round_ != self._round:
@@ -261,6 +271,7 @@ class ImportScreen(Screen[None]):
         self._round += 1
         self.query_one("#import-summary", Static).update(_("Importing…"))
         # Planned again: someone may have added a contact since the preview.
+        self._start_bar()
         self._plan_in_background(self._round, self.mapping(), self._on_duplicate(), self._roles(), write=True)
 
     def _roles(self) -> list[Entry]:
@@ -363,6 +374,7 @@ class ExportScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = _("Export contacts")
         self._bar = self.query_one("#export-progress", ProgressBar)  # updated from the worker thread
+        self._bar.display = False  # shown once an export starts
         self.query_one("#export-tag-line").display = False
         self.query_one("#export-what", Select).focus()
 
@@ -439,6 +451,8 @@ class ExportScreen(Screen[None]):
     def _start(self, ids: list[int], target: Path, fmt: str, version: str) -> None:
         self._busy = True
         self._result(_("Exporting…"))
+        self._bar.update(total=len(ids), progress=0)
+        self._bar.display = True
         # the repositories are fetched here: the export runs in a worker thread
         self._export_in_background(ids, target, fmt, version, self.app.links,
                                    self.app.dictionaries.entries(CONTACT_ROLES))
@@ -467,6 +481,7 @@ class ExportScreen(Screen[None]):
     def _finished(self, text: str, error: bool) -> None:
         self._busy = False
         self._result(text, error)
+        self._bar.display = not error
         if not error:
             self.notify(text, markup=False)
 
