@@ -89,7 +89,7 @@ def test_a_phone_channel_needs_its_flag() -> None:
 
 def test_chat_and_call_links_open_the_phone_app_with_the_text() -> None:
     assert chat_link("whatsapp", "+48 601 234 567", "Zażółć & co") == "https://wa.me/48601234567?text=Za%C5%BC%C3%B3%C5%82%C4%87%20%26%20co"
-    assert chat_link("sms", "+48601234567", "Hej") == "sms:+48601234567?body=Hej"
+    assert chat_link("sms", "+48 601 234 567", "Zażółć & co") == "SMSTO:+48601234567:Zażółć & co"
     assert chat_link("viber", "+48601234567", "Hej") == "viber://chat?number=%2B48601234567"
     assert call_link("+48 601 234 567") == "tel:+48601234567"
 

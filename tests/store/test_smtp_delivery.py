@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -42,6 +43,7 @@ def test_sent_mail_arrives_with_utf8_headers_and_body(db_path: Path, smtp_server
     mail = message_from_bytes(envelope.original_content, policy=policy.default)
     assert mail["Subject"] == "Zażółć gęślą jaźń"
     assert mail["From"] == "biuro@firma.pl" and mail["To"] == "zaneta@klient.pl"
+    assert abs((datetime.now(timezone.utc) - mail["Date"].datetime).total_seconds()) < 120
     assert mail.get_content().replace("\r\n", "\n") == "Dzień dobry, Łukasz!\nŚwięta już wkrótce.\n"
     assert mail.get_content_charset() == "utf-8"
     stored = OutboxRepository(Database(db_path)).get(message_id)

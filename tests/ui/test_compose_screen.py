@@ -154,6 +154,33 @@ def test_a_typical_chat_code_fits_an_80x24_terminal_with_its_title_and_footer() 
     assert len(lines) <= 22 and all(len(line) <= 78 for line in lines)
 
 
+SMS_TEXT = ("Dzień dobry, przypominamy o jutrzejszym spotkaniu w biurze przy ul. Żółkiewskiego 5 o 10:00. "
+            "Prosimy o potwierdzenie. Łukasz")
+
+
+@pytest.mark.parametrize("text", [SMS_TEXT, SMS_TEXT * 4])
+async def test_a_qr_code_is_seen_whole_at_80x24_or_explained_never_cut(ui, make_app, sample_db, text) -> None:
+    from tui_crm.domain.messages import chat_link
+    from tui_crm.ui.widgets.qr import QrCode
+
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await app.push_screen(QrScreen("SMS", chat_link("sms", "+48601234567", text)))
+        await pilot.pause()
+        code = app.screen.query_one("#qr-code", QrCode)
+        notice = app.screen.query_one("#qr-too-tall", Static)
+        if code.rows <= ui.SIZE[1]:  # a typical SMS: the code alone on the screen, whole
+            assert text == SMS_TEXT
+            assert code.display and not notice.display
+            assert code.region.y >= 0 and code.region.bottom <= ui.SIZE[1] and code.region.height == code.rows
+        else:
+            assert text != SMS_TEXT
+            assert not code.display and notice.display
+            assert "make the window taller" in str(notice.render())
+        await pilot.press("escape")
+        assert not isinstance(app.screen, QrScreen)
+
+
 # -- the recipient actually written to --------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ import ssl
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 from typing import Any, Protocol
 from urllib.parse import quote
 
@@ -95,6 +95,7 @@ def email_message(message: OutboxMessage, sender: str) -> EmailMessage:
     mail["From"] = sender
     mail["To"] = message.to
     mail["Subject"] = message.subject
+    mail["Date"] = formatdate(localtime=True)  # required by RFC 5322; spam filters frown on mail without
     domain = sender.rpartition("@")[2] or None
     mail["Message-ID"] = make_msgid(domain=domain)
     mail.set_content(message.body, charset="utf-8")

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -413,12 +413,44 @@ class QrScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="qr-dialog"):
-            yield Static(self._title, markup=False, classes="title")
+            yield Static(self._title, markup=False, classes="title", id="qr-title")
             yield QrCode(self.link, id="qr-code")
+            yield Static("", markup=False, id="qr-too-tall", classes="error")
             if self._text:  # Viber cannot prefill: the text to paste
                 yield Static(self._text, markup=False, id="qr-text")
             yield Static(self.link, markup=False, classes="hint", id="qr-link")
         yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self._fit(self.app.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.height)
+
+    def _fit(self, height: int) -> None:
+        """The code whole on the screen: the link, the title and the footer give way to it, in that
+        order (escape still closes); a code taller than the terminal is not shown cut but explained."""
+        code = self.query_one("#qr-code", QrCode)
+        width = max(self.app.size.width - 2, 1)
+        rows_of = {"qr-link": _wrapped_rows(self.link, width), "qr-title": 1}
+        extras = [self.query_one("#qr-link"), self.query_one("#qr-title"), self.query_one(KeyFooter)]
+        spare = height - code.rows - (_wrapped_rows(self._text, width) if self._text else 0)
+        for extra in extras:
+            rows = rows_of.get(extra.id or "", 1)
+            extra.display = spare >= rows
+            spare -= rows if extra.display else 0
+        too_tall = code.rows > height
+        code.display = not too_tall
+        notice = self.query_one("#qr-too-tall", Static)
+        notice.display = too_tall
+        if too_tall:
+            self.query_one("#qr-title").display = self.query_one(KeyFooter).display = True
+            notice.update(_("This code needs {rows} rows and the terminal has {height}: make the window taller "
+                            "(or the text shorter) to scan it. escape closes.").format(rows=code.rows, height=height))
+
+
+def _wrapped_rows(text: str, width: int) -> int:
+    return sum(max(-(-len(line) // width), 1) for line in text.splitlines() or [""])
 
 
 __all__ = ["ComposeScreen", "QrScreen", "delivery_notice", "grant_permission", "offer_permission", "open_compose",

@@ -30,4 +30,6 @@ class QrCode(Static):
 
     def __init__(self, data: str, *, id: str | None = None, classes: str | None = None) -> None:
         self.data = data
-        super().__init__("\n".join(qr_lines(data)), markup=False, id=id, classes=classes)
+        lines = qr_lines(data)
+        self.rows = len(lines)  # a code cut by the screen's edge cannot be scanned: screens check this
+        super().__init__("\n".join(lines), markup=False, id=id, classes=classes)
