@@ -142,6 +142,12 @@ def test_a_name_without_any_city_is_not_compared() -> None:
     assert reasons_between(make_person("Jan", "Kowalski"), make_person("Jan", "Kowalski")) == ()
 
 
+def test_organizations_without_a_city_are_compared_by_name_with_each_other_only() -> None:
+    assert reasons_between(make_org("Firma X"), make_org("FIRMA X Sp. z o.o.")) == (SIMILAR_NAME,)
+    assert reasons_between(make_org("Firma X"), make_org("Firma X", addresses=in_city("Kraków"))) == ()
+    assert reasons_between(make_org("Firma X"), make_org("Zupełnie Inna")) == ()
+
+
 def test_one_shared_city_of_several_addresses_is_enough() -> None:
     existing = make_person("Jan", "Kowalski", addresses=in_city("Gdańsk") + in_city("Kraków"))
     assert reasons_between(make_person("Jan", "Kowalski", addresses=in_city("Kraków")), existing) == (SIMILAR_NAME,)

@@ -9,6 +9,9 @@ Two contacts of the same kind are likely duplicates when they share
   (no case, no diacritics, no punctuation) is at least ``NAME_SIMILARITY``. Persons are compared
   by their full name, organizations by their name without the legal form ("sp. z o.o.", "S.A.",
   "spółka jawna", …), so "Alfa Sp. z o.o." and "ALFA S.A." in Kraków are likely the same firm.
+  Two organizations that both have no city are compared by name too (an organization known by
+  its name alone — one an import created for its persons — would otherwise be added again by
+  every import); two persons without a city are not: a name is far from unique among people.
 
 Only contacts of the same kind are compared: a contact person who shares the phone or the
 "biuro@" address of their organization is not a duplicate of it.
@@ -155,6 +158,8 @@ def contact_keys(contact: Contact | Mapping[str, Any]) -> ContactKeys:
     words = name_words(display_name(doc), organization=organization)
     name = " ".join(sorted(words))
     blocks: tuple[str, ...] = ()
+    if organization and not cities:
+        cities.append("")  # a block of the organizations without a city
     if name and cities:
         stems = _block_stems(words)
         blocks = tuple(sys.intern(f"{kind}{_BLOCK}|{city}|{stem}") for city in cities for stem in stems)
