@@ -76,6 +76,7 @@ def test_an_absent_server_leaves_the_message_queued_and_a_retry_sends_it(db_path
     message_id = queue(outbox)
     result = outbox.deliver(message_id, sender_for(free_port()))  # nobody listens there
     assert result.status == "queued" and "cannot reach 127.0.0.1" in result.error
+    assert "nothing answers on that port" in result.error  # in words, not the OS's "Connection refused"
     waiting = OutboxRepository(Database(db_path)).get(message_id)
     assert (waiting.status, waiting.attempts) == ("queued", 1) and waiting.error == result.error
 

@@ -45,3 +45,29 @@ async def test_a_template_is_refused_with_its_line_then_saved_and_used_to_compos
 
     [stored] = TemplateRepository(ui.reopen(sample_db).database).list()
     assert (stored.name, stored.channel, stored.updated_by) == ("Oferta", "email", ui.USER)
+
+
+async def test_only_an_email_template_has_a_subject_and_a_fixed_template_clears_the_refusal(
+        ui, make_app, sample_db) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await pilot.press("f3", "t", "n")
+        screen = app.screen
+        assert isinstance(screen, TemplateEditScreen)
+        subject_line = screen.query_one("#template-subject-line")
+        assert subject_line.display  # a new template starts as an e-mail
+        screen.query_one("#template-channel", Select).value = "sms"
+        await pilot.pause()
+        assert not subject_line.display
+        await ui.fill(pilot, "#template-name", "Przypomnienie")
+        body = screen.query_one("#template-body", TextArea)
+        body.text = "Jutro o 10:00 {{ contact.first_name "
+        await pilot.press("ctrl+s")
+        assert "line 1" in ui.static_text(screen.query_one("#template-status", Static))
+        assert any("Not saved" in n or "line 1" in n for n in ui.notifications(app))
+        body.text = "Jutro o 10:00, {{ contact.first_name }}."
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, TemplatesScreen)
+        assert ui.notifications(app) == ["Template saved."]
+    [stored] = [t for t in TemplateRepository(ui.reopen(sample_db).database).list("sms") if t.name == "Przypomnienie"]
+    assert stored.subject == ""

@@ -52,6 +52,7 @@ from tui_crm.i18n import _
 
 from .contact import Address, Contact
 from .contact_persons import ContactPersonLink
+from .template_errors import syntax_error
 from .text import fold
 from .validation import format_phone
 
@@ -318,8 +319,7 @@ def render_template(path: Path, context: dict[str, Any]) -> str:
         template = _environment(folder).get_template(path.name)
         return template.render(context)
     except TemplateSyntaxError as error:
-        name = error.name or path.name
-        raise TemplateProblem(name, error.lineno, _("syntax error: {detail}").format(detail=error.message or error)) from None
+        raise TemplateProblem(error.name or path.name, *syntax_error(error)) from None
     except TemplateNotFound as error:
         template_name, line = _where(error, folder, path.name)
         if error.name == path.name:

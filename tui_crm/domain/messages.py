@@ -29,6 +29,7 @@ from tui_crm.i18n import _
 
 from .contact import Contact, Email, Phone
 from .documents import MissingValue, TemplateProblem, _Sandbox, _Undefined, date_filter
+from .template_errors import syntax_error
 from .validation import format_phone, normalize_email, normalize_phone
 
 EMAIL, SMS, WHATSAPP, VIBER = "email", "sms", "whatsapp", "viber"
@@ -138,7 +139,7 @@ def check_syntax(text: str, name: str = _SOURCE_NAME) -> None:
     try:
         _environment().parse(text)
     except TemplateSyntaxError as error:
-        raise TemplateProblem(name, error.lineno, _("syntax error: {detail}").format(detail=error.message or error)) from None
+        raise TemplateProblem(name, *syntax_error(error, text)) from None
 
 
 def render_text(text: str, context: dict[str, Any], name: str = _SOURCE_NAME) -> str:

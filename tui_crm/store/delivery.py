@@ -12,8 +12,10 @@ environment (``TUI_CRM_SMTP_PASSWORD``, ``TUI_CRM_GATEWAY_PASSWORD``) or the sys
 
 from __future__ import annotations
 
+import errno
 import os
 import smtplib
+import socket
 import ssl
 from dataclasses import dataclass
 from email.headerregistry import Address
@@ -131,7 +133,24 @@ class SmtpSender:
             raise DeliveryError(_reply(error.smtp_code, error.smtp_error), temporary=400 <= error.smtp_code < 500) from None
         except (smtplib.SMTPException, OSError) as error:  # no network, closed port, TLS failure
             raise DeliveryError(_("cannot reach {host}:{port}: {reason}").format(
-                host=s.host, port=s.port, reason=getattr(error, "strerror", None) or error), temporary=True) from None
+                host=s.host, port=s.port, reason=network_reason(error)), temporary=True) from None
+
+
+def network_reason(error: Exception) -> str:
+    """Why a server could not be reached, in the user's language (the usual cases; else the OS's words)."""
+    if isinstance(error, ConnectionRefusedError):
+        return _("nothing answers on that port (is the server running, is the port right?)")
+    if isinstance(error, TimeoutError):
+        return _("no answer within {seconds} seconds").format(seconds=TIMEOUT_SECONDS)
+    if isinstance(error, socket.gaierror):
+        return _("no such host name (a typo, or no network?)")
+    if isinstance(error, ssl.SSLError):
+        return _("the secure connection (TLS) failed: {detail}").format(detail=error.reason or error)
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return _("the server closed the connection")
+    if isinstance(error, OSError) and error.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+        return _("no network route to the server")
+    return str(getattr(error, "strerror", None) or error)
 
 
 def _reply(code: int, reply: bytes | str) -> str:

@@ -325,8 +325,13 @@ class ComposeScreen(Screen[None]):
             self._refuse(refusal)
         else:  # one of its own: only the consent or the flag is missing
             self._to_error(refusal)
-            offer_permission(self.app, contact, self.channel, index, refusal, then=self.action_send, sending=True)
+            offer_permission(self.app, contact, self.channel, index, refusal, then=self._permission_recorded,
+                             sending=True)
         return None
+
+    def _permission_recorded(self) -> None:
+        self._to_error("")  # the refusal under To is answered
+        self.action_send()
 
     def _refusal_now(self, to: str) -> str | None:
         """The rules asked again inside the outbox's write: another session may have withdrawn

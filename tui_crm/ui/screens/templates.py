@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -156,7 +157,7 @@ class TemplateEditScreen(Screen[None]):
                 yield Static(_("Channel"), classes="label")
                 yield Select([(channel_label(c), c) for c in TEMPLATE_CHANNELS], value=t.channel, allow_blank=False,
                              id="template-channel", compact=True, disabled=t.id is not None or bool(t.kind))
-            with Horizontal(classes="form-line"):
+            with Horizontal(classes="form-line", id="template-subject-line"):
                 yield Static(_("Subject"), classes="label")
                 yield Input(t.subject, id="template-subject", compact=True)
             yield TextArea(t.body, id="template-body")
@@ -167,7 +168,16 @@ class TemplateEditScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = _("Template") if self.template.id is None and not self.template.kind else self.template.name
+        self._show_subject(self.template.channel)
         self.query_one("#template-name" if not self.template.kind else "#template-body").focus()
+
+    @on(Select.Changed, "#template-channel")
+    def _channel_changed(self, event: Select.Changed) -> None:
+        self._show_subject(str(event.value))
+
+    def _show_subject(self, channel: str) -> None:
+        """Only an e-mail has a subject: SMS and chats are the text alone."""
+        self.query_one("#template-subject-line").display = channel == EMAIL
 
     def action_save(self) -> None:
         edited = MessageTemplate.from_doc(self.template.to_doc(), self.template.id)
@@ -181,5 +191,6 @@ class TemplateEditScreen(Screen[None]):
             self.query_one("#template-status", Static).update(str(error))
             self.notify(str(error), severity="error", title=_("Not saved"), markup=False, timeout=10)
             return
+        self.app.clear_notifications()  # an earlier refusal is answered now
         self.notify(_("Template saved."))
         self.app.pop_screen()
