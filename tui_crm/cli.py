@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Self
 from platformdirs import user_data_path
 
 from tui_crm import __version__, i18n
+from tui_crm.domain.dictionaries import N_
 
 if TYPE_CHECKING:
     from tui_crm.store import ContactRepository, Database
@@ -36,14 +37,32 @@ def default_user() -> str:
         return os.environ.get("USER", "operator")
 
 
+#: argparse's own words, in our catalogue: argparse looks its module-level ``_`` up each time it
+#: writes them, so ``_translate_argparse`` points it at ours ("usage:", "options", its errors)
+ARGPARSE_MESSAGES = (
+    N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"), N_("unrecognized arguments: %s"),
+    N_("the following arguments are required: %s"), N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("expected one argument"), N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid %(type)s value: %(value)r"), N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("can't open '%(filename)s': %(error)s"),
+)
+
+
+def _translate_argparse() -> None:
+    argparse._ = i18n.translate_marked  # type: ignore[attr-defined]
+
+
 def build_parser() -> argparse.ArgumentParser:
     _ = i18n._
+    _translate_argparse()
     parser = argparse.ArgumentParser(
         prog="tui-crm",
         description=_("A keyboard-driven terminal CRM: contacts, contact persons and activities."),
         epilog=_("Data lives in {folder} unless --db says otherwise.").format(folder=default_data_dir()),
     )
-    parser.add_argument("--version", action="version", version=f"tui-crm {__version__}")
+    parser.add_argument("--version", action="version", version=f"tui-crm {__version__}",
+                        help=_("show the version and exit"))
     parser.add_argument("--db", type=Path, metavar=_("PATH"),
                         help=_("database file (default: crm.json in the data folder)"))
     parser.add_argument("--user", default=default_user(), metavar=_("USER"),
