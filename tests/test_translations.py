@@ -650,3 +650,11 @@ def test_pilot_polish_footer_is_not_longer_than_english(polish_app: dict, englis
         f"Polish footer labels are too long: {polish} visible, English shows {english}\n"
         f"{polish_app[f'{screen}_lines'][-1]!r}"
     )
+
+
+def test_an_empty_text_stays_empty_not_the_catalogue_header() -> None:
+    i18n.setup("pl")
+    try:
+        assert i18n._("") == "" and i18n.translate_marked("") == ""
+    finally:
+        i18n.setup("en")

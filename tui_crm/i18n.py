@@ -61,12 +61,13 @@ def babel_locale(language: str | None = None) -> str:
 
 
 def _(message: str) -> str:
-    return _translation.gettext(message)
+    # gettext's translation of "" is the catalogue's header ("Project-Id-Version: …"): never shown
+    return _translation.gettext(message) if message else message
 
 
 def translate_marked(message: str) -> str:
     """The translation of a string marked elsewhere with ``N_`` (kept in data, translated when shown)."""
-    return _translation.gettext(message)
+    return _translation.gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

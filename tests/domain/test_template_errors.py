@@ -34,6 +34,12 @@ def test_a_syntax_error_names_the_line_to_fix_and_says_what_is_wrong(text: str, 
     assert str(found) == f"Template “Oferta”, line {line}: {reason}"
 
 
+def test_an_unknown_filter_is_named_with_its_line() -> None:
+    with pytest.raises(TemplateProblem) as caught:
+        render_text("Hi\n{{ contact.name|foo }}", {"contact": {"name": "Ala"}}, "Oferta")
+    assert (caught.value.line, caught.value.reason) == (2, "unknown filter “foo” (after |).")
+
+
 def test_an_unknown_variable_or_field_is_named() -> None:
     with pytest.raises(TemplateProblem) as caught:
         render_text("Hi\n{{ kontakt }}", {}, "Oferta")

@@ -75,7 +75,7 @@ def test_an_absent_server_leaves_the_message_queued_and_a_retry_sends_it(db_path
     outbox = OutboxRepository(Database(db_path))
     message_id = queue(outbox)
     result = outbox.deliver(message_id, sender_for(free_port()))  # nobody listens there
-    assert result.status == "queued" and "cannot reach 127.0.0.1" in result.error
+    assert result.status == "queued" and "127.0.0.1" in result.error
     assert "nothing answers on that port" in result.error  # in words, not the OS's "Connection refused"
     waiting = OutboxRepository(Database(db_path)).get(message_id)
     assert (waiting.status, waiting.attempts) == ("queued", 1) and waiting.error == result.error
@@ -89,6 +89,18 @@ def test_no_server_set_up_keeps_the_message_queued(db_path: Path) -> None:
     message_id = queue(outbox)
     result = outbox.deliver(message_id, SmtpSender(SmtpSettings(), password=""))
     assert result.status == "queued" and "No SMTP server" in result.error
+
+
+def test_a_server_without_a_sender_or_without_starttls_is_explained(db_path: Path, smtp_server) -> None:
+    controller, collector = smtp_server
+    outbox = OutboxRepository(Database(db_path))
+    no_sender = outbox.deliver(queue(outbox), SmtpSender(SmtpSettings(host="127.0.0.1", port=controller.port),
+                                                         password=""))
+    assert no_sender.status == "queued" and "sender's address is not filled in" in no_sender.error
+    plain = SmtpSettings(host="127.0.0.1", port=controller.port, security="starttls", sender="biuro@firma.pl")
+    no_tls = outbox.deliver(queue(outbox), SmtpSender(plain, password=""))
+    assert no_tls.status == "queued" and "does not offer STARTTLS" in no_tls.error
+    assert collector.envelopes == []
 
 
 def test_password_comes_from_the_environment_never_the_settings(monkeypatch) -> None:

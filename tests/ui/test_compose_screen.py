@@ -176,9 +176,27 @@ async def test_a_qr_code_is_seen_whole_at_80x24_or_explained_never_cut(ui, make_
         else:
             assert text != SMS_TEXT
             assert not code.display and notice.display
-            assert "make the window taller" in str(notice.render())
+            shown = " ".join(line.strip() for line in ui.screen_lines(app))
+            assert "make the window taller" in shown
         await pilot.press("escape")
         assert not isinstance(app.screen, QrScreen)
+
+
+async def test_a_phone_message_too_long_for_a_qr_code_here_is_not_queued_and_keeps_its_text(
+        ui, make_app, sample_db, sample_ids) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await open_card(app, pilot, sample_ids["Łukasz Wójcik"])
+        await pilot.press("s", "3")  # WhatsApp, no gateway: the phone sends it, from a QR code
+        assert isinstance(app.screen, ComposeScreen)
+        app.screen.query_one("#compose-body", TextArea).text = SMS_TEXT * 3
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ComposeScreen)
+        assert "Too long to hand to your phone as a QR code here" in ui.static_text(
+            app.screen.query_one("#compose-status", Static))
+        assert app.screen.query_one("#compose-body", TextArea).text == SMS_TEXT * 3
+    assert OutboxRepository(ui.reopen(sample_db).database).list() == []
 
 
 # -- the recipient actually written to --------------------------------------------------------

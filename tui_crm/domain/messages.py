@@ -147,6 +147,8 @@ def render_text(text: str, context: dict[str, Any], name: str = _SOURCE_NAME) ->
     check_syntax(text, name)
     try:
         return _environment().from_string(text).render(context)
+    except TemplateSyntaxError as error:  # found when compiling: an unknown filter or test
+        raise TemplateProblem(name, *syntax_error(error, text)) from None
     except (UndefinedError, SecurityError, TemplateError) as error:
         raise TemplateProblem(name, _line(error), error.message or str(error)) from None
     except RecursionError as error:

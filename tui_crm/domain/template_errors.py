@@ -20,6 +20,7 @@ _OPEN_BLOCK = re.compile(
     r"(?:Unexpected end of template|Encountered unknown tag '(?P<tag>\w+)')\. Jinja was looking for the following "
     r"tags: .*\. The innermost block that needs to be closed is '(?P<block>\w+)'\.")
 _UNKNOWN_TAG = re.compile(r"Encountered unknown tag '(?P<tag>\w+)'\.")
+_UNKNOWN_FILTER = re.compile(r"No (?P<what>filter|test) named '(?P<name>[^']+)'\.?")
 _GOT = re.compile(r"expected token '[^']*', got '(?P<got>.*)'")
 _CHAR = re.compile(r"unexpected char (?P<char>.+) at \d+")
 
@@ -78,6 +79,10 @@ def syntax_error(error: TemplateSyntaxError, source: str | None = None) -> tuple
         return line, _("“{{% {block} %}}” is never closed with “{{% end{block} %}}”.").format(block=block)
     if found := _UNKNOWN_TAG.fullmatch(message):
         return line, _("unknown tag “{{% {tag} %}}”.").format(tag=found["tag"])
+    if found := _UNKNOWN_FILTER.fullmatch(message):
+        if found["what"] == "filter":
+            return line, _("unknown filter “{name}” (after |).").format(name=found["name"])
+        return line, _("unknown test “{name}” (after is).").format(name=found["name"])
     if found := _CHAR.fullmatch(message):
         return line, _("unexpected character {char} (a quote that is not closed?).").format(char=found["char"])
     if message == "expected name or number":

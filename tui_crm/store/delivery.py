@@ -87,6 +87,15 @@ class SmtpSettings:
         return bool(self.host and self.sender)
 
     @property
+    def missing(self) -> str:
+        """What keeps e-mail from going out, in words ("" when nothing does)."""
+        if not self.host:
+            return _("No SMTP server is set up (Settings, F2).")
+        if not self.sender:
+            return _("The sender's address is not filled in (Settings, F2 → Sending messages).")
+        return ""
+
+    @property
     def keyring_user(self) -> str:
         return f"smtp:{self.user}@{self.host}" if self.user else ""
 
@@ -112,7 +121,7 @@ class SmtpSender:
     def send(self, message: OutboxMessage) -> None:
         s = self.settings
         if not s.configured:
-            raise DeliveryError(_("No SMTP server is set up (Settings)."), temporary=True)
+            raise DeliveryError(s.missing, temporary=True)
         Address(addr_spec=s.sender)  # a malformed sender is a settings problem: ValueError
         try:
             if s.security == "ssl":
@@ -132,7 +141,7 @@ class SmtpSender:
         except smtplib.SMTPResponseException as error:
             raise DeliveryError(_reply(error.smtp_code, error.smtp_error), temporary=400 <= error.smtp_code < 500) from None
         except (smtplib.SMTPException, OSError) as error:  # no network, closed port, TLS failure
-            raise DeliveryError(_("cannot reach {host}:{port}: {reason}").format(
+            raise DeliveryError(_("{host}:{port}: {reason}").format(
                 host=s.host, port=s.port, reason=network_reason(error)), temporary=True) from None
 
 
@@ -146,6 +155,8 @@ def network_reason(error: Exception) -> str:
         return _("no such host name (a typo, or no network?)")
     if isinstance(error, ssl.SSLError):
         return _("the secure connection (TLS) failed: {detail}").format(detail=error.reason or error)
+    if isinstance(error, smtplib.SMTPNotSupportedError) or "STARTTLS extension not supported" in str(error):
+        return _("the server does not offer STARTTLS: choose SSL or no encryption in Settings (F2)")
     if isinstance(error, smtplib.SMTPServerDisconnected):
         return _("the server closed the connection")
     if isinstance(error, OSError) and error.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
@@ -201,8 +212,15 @@ class HttpGatewaySender:
 def sender_for(settings: Any, message: OutboxMessage) -> Sender | None:
     """The sender for ``message`` from the settings; None when its channel has none set up
     (a phone message is then sent by the operator from a phone; an e-mail waits queued)."""
+    if not has_sender(settings, message.channel):
+        return None
     if message.channel == "email":
-        smtp = SmtpSettings.from_value(settings.get(SMTP_SETTING))
-        return SmtpSender(smtp) if smtp.configured else None
-    gateway = GatewaySettings.from_value(settings.get(GATEWAY_SETTING))
-    return HttpGatewaySender(gateway) if gateway.configured else None
+        return SmtpSender(SmtpSettings.from_value(settings.get(SMTP_SETTING)))
+    return HttpGatewaySender(GatewaySettings.from_value(settings.get(GATEWAY_SETTING)))
+
+
+def has_sender(settings: Any, channel: str) -> bool:
+    """Whether ``channel`` has a way out set up (an SMTP server, an SMS gateway)."""
+    if channel == "email":
+        return SmtpSettings.from_value(settings.get(SMTP_SETTING)).configured
+    return GatewaySettings.from_value(settings.get(GATEWAY_SETTING)).configured

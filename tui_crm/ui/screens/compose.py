@@ -38,12 +38,12 @@ from tui_crm.domain.outbox import OutboxMessage
 from tui_crm.domain.validation import format_phone
 from tui_crm.i18n import _
 from tui_crm.store import ConflictError, StoreError
-from tui_crm.store.delivery import Sender, sender_for
+from tui_crm.store.delivery import SMTP_SETTING, Sender, SmtpSettings, has_sender, sender_for
 from tui_crm.store.outbox import DeliveryResult, attempt
 from tui_crm.store.templates import TemplateRepository, context_for
 
 from ..widgets.footer import KeyFooter
-from ..widgets.qr import QrCode
+from ..widgets.qr import QrCode, qr_lines
 from .confirm import ConfirmScreen
 from .options_menu import OptionsMenuScreen
 
@@ -366,6 +366,15 @@ class ComposeScreen(Screen[None]):
             return
         to = recipient
         app = self.app
+        if self.channel in PHONE_CHANNELS and not has_sender(app.settings, self.channel):
+            rows = len(qr_lines(chat_link(self.channel, to, body)))
+            if rows > app.size.height:  # a cut code cannot be scanned: nothing is queued, the text stays
+                problem = _("Too long to hand to your phone as a QR code here: the code needs {rows} rows, the "
+                            "terminal has {height}. Shorten the text or make the window taller.").format(
+                    rows=rows, height=app.size.height)
+                self._status(problem)
+                self.notify(problem, severity="warning", title=_("Not sent"), markup=False)
+                return
         try:
             message = app.outbox.add(to=to, subject=subject, body=body, kind="message", author=app.user,
                                      channel=self.channel, contact_id=self.contact_id,
@@ -383,7 +392,8 @@ class ComposeScreen(Screen[None]):
             app.push_screen(QrScreen(title, link, text=body if self.channel == VIBER else ""))
             return
         if sender is None:
-            app.notify(_("No SMTP server is set up (Settings, F2): the message waits in the outbox."),
+            missing = SmtpSettings.from_value(app.settings.get(SMTP_SETTING)).missing
+            app.notify(_("{problem} The message waits in the outbox.").format(problem=missing),
                        severity="warning", markup=False, timeout=10)
             self.dismiss()
             return
