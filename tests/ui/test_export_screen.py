@@ -94,3 +94,19 @@ async def test_a_tag_to_csv_and_the_shown_list(ui, sample_db, make_app, tmp_path
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert result_text(app) == f"No folder {tmp_path / 'no-such-dir'}."
+
+
+async def test_the_file_names_extension_decides_the_format_and_a_relative_name_is_reported_in_full(
+        ui, sample_db, make_app, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = make_app(sample_db)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        screen = await open_export(pilot)
+        assert screen.query_one("#export-format", Select).value == "vcf3"
+        await ui.fill(pilot, "#export-path", "kontakty.csv")  # vCard chosen, but the name says CSV
+        await pilot.press("ctrl+s")
+        await finish(pilot)
+        assert screen.query_one("#export-format", Select).value == "csv"
+        assert result_text(app).endswith(f"to {tmp_path / 'kontakty.csv'}.")
+        assert not screen.query_one("#export-progress").display
+    assert (tmp_path / "kontakty.csv").read_text(encoding="utf-8").startswith("kind,")

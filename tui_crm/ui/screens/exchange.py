@@ -53,7 +53,7 @@ KNOWN_SUFFIXES = (".vcf", ".vcard", ".csv")
 
 
 def expand(path_text: str) -> Path:
-    return Path(os.path.expandvars(path_text.strip())).expanduser()
+    return Path(os.path.expandvars(path_text.strip())).expanduser().absolute()  # messages name the real place
 
 
 class FileProblem(Exception):
@@ -250,6 +250,7 @@ class ImportScreen(Screen[None]):
         self._show_result(plan, hint=_("ctrl+s imports."))
 
     def _show_result(self, result: ImportResult, hint: str = "") -> None:
+        self._bar.display = False  # the work is done: the summary says what came of it
         self.query_one("#import-summary", Static).update(f"{summary(result)} {hint}".strip())
         lines = report_lines(result)
         self.query_one("#import-report-lines", Static).update("\n".join(lines))
@@ -299,6 +300,7 @@ class ImportScreen(Screen[None]):
         except StoreError as error:
             self.notify(str(error), severity="error", title=_("Not imported"), markup=False)
             self.query_one("#import-summary", Static).update(_("Nothing was imported."))
+            self._bar.display = False
             return
         self.plan = None
         self._remember_mapping()
@@ -396,6 +398,8 @@ class ExportScreen(Screen[None]):
         self.action_export()
 
     def _result(self, text: str, error: bool = False) -> None:
+        if not self._busy:
+            self._bar.display = False
         result = self.query_one("#export-result", Static)
         result.update(text)
         result.set_class(error, "error")
@@ -435,7 +439,8 @@ class ExportScreen(Screen[None]):
         if not target.parent.is_dir():
             self._result(_("No folder {path}.").format(path=target.parent), error=True)
             return
-        fmt, version = FORMAT_CHOICES[str(self.query_one("#export-format", Select).value)]
+        choice = self._format_of_name(target)
+        fmt, version = FORMAT_CHOICES[choice]
         if target.exists():
             def answered(overwrite: bool | None) -> None:
                 if overwrite:
@@ -447,6 +452,18 @@ class ExportScreen(Screen[None]):
                                                yes=_("Overwrite")), answered)
             return
         self._start(ids, target, fmt, version)
+
+    def _format_of_name(self, target: Path) -> str:
+        """The chosen format, unless the file's name says another one (kontakty.csv is CSV): the
+        name wins, and the choice is changed to show it."""
+        format_select = self.query_one("#export-format", Select)
+        choice = str(format_select.value)
+        named = {".csv": "csv", ".vcf": "vcf", ".vcard": "vcf"}.get(target.suffix.lower())
+        if named and named != FORMAT_CHOICES[choice][0]:
+            choice = "csv" if named == "csv" else "vcf3"
+            with format_select.prevent(Select.Changed):
+                format_select.value = choice
+        return choice
 
     def _start(self, ids: list[int], target: Path, fmt: str, version: str) -> None:
         self._busy = True
@@ -481,7 +498,7 @@ class ExportScreen(Screen[None]):
     def _finished(self, text: str, error: bool) -> None:
         self._busy = False
         self._result(text, error)
-        self._bar.display = not error
+        self._bar.display = False  # done: the line above says what came of it
         if not error:
             self.notify(text, markup=False)
 
