@@ -56,6 +56,42 @@ def test_a_file_from_another_program_is_read_through_the_guessed_mapping():
     assert acme.kind == "organization" and acme.name == "ACME Sp. z o.o."
 
 
+def test_a_polish_outlook_export_keeps_its_phones_emails_address_and_notes():
+    text = ("Imię,Nazwisko,Firma,Stanowisko,Ulica (służbowy),Miasto (służbowy),Kod pocztowy (służbowy),"
+            "Telefon służbowy,Telefon komórkowy,Adres e-mail,Adres e-mail 2,Notatki,Kategorie\r\n"
+            "Wiesław,Żak,Hurtownia Łódź,Kierownik,ul. Długa 5,Łódź,90-001,22 111 22 33,605 333 444,"
+            "w.zak@hurt.pl,wiesiek@prywatny.pl,Klient z targów,Klienci\r\n")
+    [row] = parse_csv(text)
+    zak = row.contact
+    assert [(p.number, p.type) for p in zak.phones] == [("605 333 444", "mobile"), ("22 111 22 33", "work")]
+    assert [e.address for e in zak.emails] == ["w.zak@hurt.pl", "wiesiek@prywatny.pl"]
+    assert (zak.addresses[0].street, zak.addresses[0].city, zak.addresses[0].postal_code) == (
+        "ul. Długa 5", "Łódź", "90-001")
+    assert [n.text for n in zak.notes] == ["Klient z targów"] and zak.tags == ["Klienci"]
+    assert (zak.position, row.affiliation.organization) == ("Kierownik", "Hurtownia Łódź")
+
+
+def test_a_google_contacts_export_keeps_every_numbered_phone_email_and_address_and_its_labels():
+    text = ("First Name,Last Name,Organization Name,Organization Title,Labels,E-mail 1 - Value,"
+            "Phone 1 - Label,Phone 1 - Value,Phone 2 - Value,Address 1 - Street,Address 1 - City,"
+            "Address 2 - City\r\n"
+            "Anna,Kowalska,ACME,Prezes,* myContacts ::: Klienci ::: VIP,anna@acme.pl,Mobile,"
+            "601 234 567 ::: 602 000 111,22 123 45 67,ul. Polna 1,Kraków,Gdańsk\r\n")
+    [row] = parse_csv(text)
+    anna = row.contact
+    assert [p.number for p in anna.phones] == ["601 234 567", "602 000 111", "22 123 45 67"]
+    assert [e.address for e in anna.emails] == ["anna@acme.pl"]
+    assert [(a.street, a.city) for a in anna.addresses] == [("ul. Polna 1", "Kraków"), ("", "Gdańsk")]
+    assert anna.tags == ["Klienci", "VIP"] and anna.position == "Prezes"
+
+
+def test_two_columns_mapped_to_phones_keep_both_numbers():
+    text = "Imię,Służbowy,Komórka\r\nJan,22 111 22 33,605 333 444\r\n"
+    mapping = {"Imię": "first_name", "Służbowy": "phones", "Komórka": "phones"}
+    [row] = parse_csv(text, mapping)
+    assert [p.number for p in row.contact.phones] == ["22 111 22 33", "605 333 444"]
+
+
 def test_a_remembered_choice_wins_over_the_guess():
     mapping = guess_mapping(["Name", "Tel"], remembered={"Name": "name", "Tel": "phone_work"})
     assert mapping == {"Name": "name", "Tel": "phone_work"}

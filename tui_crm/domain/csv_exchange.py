@@ -59,7 +59,23 @@ _ALIASES = {
     "zip": "postal_code", "postal code": "postal_code", "kod pocztowy": "postal_code", "country": "country",
     "street": "street", "ulica": "street", "business street": "street", "business city": "city",
     "business postal code": "postal_code", "business country/region": "country", "nip": "nip", "vat id": "nip",
+    # Outlook in Polish
+    "telefon służbowy": "phone_work", "telefon komórkowy": "phone_mobile", "telefon domowy": "phone_home",
+    "telefon służbowy 2": "phone_work", "telefon domowy 2": "phone_home", "inny telefon": "phone_mobile",
+    "adres e-mail": "email", "adres e-mail 2": "email", "adres e-mail 3": "email", "notatki": "notes",
+    "kategorie": "tags", "ulica (służbowy)": "street", "miasto (służbowy)": "city",
+    "kod pocztowy (służbowy)": "postal_code", "kraj/region (służbowy)": "country",
+    # Google Contacts (both layouts; numbered columns are read by _GOOGLE_NUMBERED)
+    "organization title": "position", "organization 1 - title": "position",
 }
+#: "Phone 2 - Value", "E-mail 1 - Value", "Address 1 - Street" of Google Contacts' CSV
+_GOOGLE_NUMBERED = re.compile(r"(?P<what>phone|e-mail|address) (?P<n>[1-9][0-9]?) - "
+                              r"(?P<part>value|street|city|postal code|country)")
+_GOOGLE_PARTS = {"street": "street", "city": "city", "postal code": "postal_code", "country": "country"}
+#: fields several columns may fill: their cells are joined, not the last one kept
+_LIST_FIELDS = frozenset({"phones", "emails", "email", "tags", "phone_mobile", "phone_work", "phone_home"})
+#: Google's label separator, and its system groups ("* myContacts", "* starred")
+_GOOGLE_LABELS = " ::: "
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,8 +196,21 @@ def guess_mapping(columns: list[str], remembered: Mapping[str, str] | None = Non
         elif is_field(key):
             mapping[column] = key
         else:
-            mapping[column] = _ALIASES.get(key.casefold(), IGNORE)
+            mapping[column] = _ALIASES.get(key.casefold()) or _google_numbered(key.casefold())
     return mapping
+
+
+def _google_numbered(key: str) -> str:
+    found = _GOOGLE_NUMBERED.fullmatch(key)
+    if found is None:
+        return IGNORE
+    what, n, part = found["what"], int(found["n"]), found["part"]
+    if what == "phone":
+        return "phone_mobile" if part == "value" else IGNORE
+    if what == "e-mail":
+        return "email" if part == "value" else IGNORE
+    field = _GOOGLE_PARTS.get(part, IGNORE)
+    return field if not field or n == 1 else f"{field}_{n}"
 
 
 def parse_csv(text: str, mapping: Mapping[str, str] | None = None) -> Iterator[ParsedRow]:
@@ -196,6 +225,8 @@ def parse_csv(text: str, mapping: Mapping[str, str] | None = None) -> Iterator[P
         return
     mapping = dict(mapping) if mapping is not None else guess_mapping(columns)
     targets = [mapping.get(column, IGNORE) for column in columns]
+    mapped = [target for target in targets if target]
+    joined = len(set(mapped)) < len(mapped)  # several columns to one field: rows are read cell by cell
     first_line = 1  # the file line the reader started at
     starts: list[int] | None = None  # where each line starts, worked out at the first bad row
     while True:
@@ -213,10 +244,25 @@ def parse_csv(text: str, mapping: Mapping[str, str] | None = None) -> Iterator[P
                 return
             reader = csv.reader(io.StringIO(text[starts[first_line]:]), delimiter=delimiter, strict=True)
             continue
-        yield from _parsed(row, line, columns, targets)
+        yield from _parsed(row, line, columns, targets, joined)
 
 
-def _parsed(row: list[str], line: int, columns: list[str], targets: list[str]) -> Iterator[ParsedRow]:
+def _cells(targets: list[str], row: list[str]) -> dict[str, str]:
+    """A row's cells by field, for a mapping that sends several columns to one field: a list
+    field gets every non-empty cell (two phone columns, two e-mail columns), another the first."""
+    cells: dict[str, str] = {}
+    for target, cell in zip(targets, row, strict=False):
+        if not target or not cell.strip():
+            continue
+        if target not in cells:
+            cells[target] = cell
+        elif target in _LIST_FIELDS:
+            cells[target] += LIST_SEPARATOR + cell
+    return cells
+
+
+def _parsed(row: list[str], line: int, columns: list[str], targets: list[str],
+            joined: bool = False) -> Iterator[ParsedRow]:
     if not any(cell.strip() for cell in row):
         return
     if any(DAMAGED in cell for cell in row):
@@ -227,7 +273,7 @@ def _parsed(row: list[str], line: int, columns: list[str], targets: list[str]) -
                         name=_row_name(row))
     else:
         try:
-            cells = dict(zip(targets, row, strict=False))
+            cells = _cells(targets, row) if joined else dict(zip(targets, row, strict=False))
             contact = row_to_contact(cells)
             yield ParsedRow(line, contact, "", row_affiliation(cells, contact))
         except ValueError as exc:
@@ -260,6 +306,9 @@ def _line_starts(text: str) -> list[int]:
 
 
 def _split(cell: str) -> list[str]:
+    """A list cell's items: ours are separated by ";", Google's by " ::: "."""
+    if _GOOGLE_LABELS in cell:
+        cell = cell.replace(_GOOGLE_LABELS, ";")
     return [part.strip() for part in cell.split(";") if part.strip()]
 
 
@@ -306,7 +355,7 @@ def row_to_contact(cells: Mapping[str, str]) -> Contact:
             address.country = address.country.upper() if len(address.country) == 2 else address.country
             contact.addresses.append(address)
     if "tags" in cells:
-        contact.tags = _split(cells["tags"])
+        contact.tags = [tag for tag in _split(cells["tags"]) if not tag.startswith("* ")]
     if "notes" in cells:
         contact.notes = [Note(text.strip()) for text in cells["notes"].split(NOTE_SEPARATOR) if text.strip()]
     contact.account_manager, contact.source = get("account_manager", ""), get("source", "")
