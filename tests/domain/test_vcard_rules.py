@@ -138,6 +138,30 @@ def test_cards_from_other_programs_read():
     assert validate_contact(piotr).contact.phones[0].number == "+48602333444"
 
 
+PHONE_21 = (
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8:Żak;Wiesław;;;\r\nTITLE:Kierownik, handlowiec\r\n"
+    "NOTE:raz, dwa; trzy\r\nADR;WORK:;;ul. Długa 5, lok. 3;Łódź;;90-001;PL\r\n"
+    "NOTE;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:Klient z targ=C3=B3w, zaintere=\r\nsowany ofert=C4=85=2C tak\r\n"
+    "TEL;CELL:605333444\r\nCATEGORIES:a,b\r\nEND:VCARD\r\n")
+
+
+def test_a_phones_vcard_21_keeps_the_commas_of_its_texts():
+    """vCard 2.1 writes commas as they are; read as 3.0 text they would cut a note at the first."""
+    (zak,) = read_back(PHONE_21)
+    assert zak.position == "Kierownik, handlowiec"
+    assert [n.text for n in zak.notes] == ["raz, dwa; trzy", "Klient z targów, zainteresowany ofertą, tak"]
+    assert zak.addresses[0].street == "ul. Długa 5, lok. 3"
+    assert zak.tags == ["a", "b"]  # a list property stays a list
+
+
+def test_a_tel_uri_extension_goes_to_the_phones_note():
+    card = ("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Jan Kos\r\nN:Kos;Jan;;;\r\n"
+            "TEL;VALUE=uri;TYPE=work:tel:+48221112233;ext=12\r\nEND:VCARD\r\n")
+    (jan,) = read_back(card)
+    assert [(p.number, p.note) for p in jan.phones] == [("+48221112233", "ext. 12")]
+    assert validate_contact(jan).ok
+
+
 def test_a_malformed_card_is_reported_by_line_and_the_others_read():
     broken = "BEGIN:VCARD\nVERSION:3.0\nFN:Broken\nthis line has no colon\nEND:VCARD\n"
     unterminated = "BEGIN:VCARD\nVERSION:3.0\nFN:Never ends\n"

@@ -169,7 +169,10 @@ def split_cards(text: str) -> Iterator[tuple[int, str | None, str, str]]:
     start = 0
     card: list[str] | None = None
     stray = 0
-    for number, line in enumerate(text.splitlines(), 1):
+    # Lines end at "\n" ("\r\n"): str.splitlines would also break at U+2028 and other
+    # separators a note may hold, and cut its card in two.
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
         begins = _BEGIN.match(line)
         if not begins and (inside := _BEGIN_INSIDE.search(line)):  # junk, then a card (a damaged file)
             if line[:inside.start()].strip() and card is None and not stray:
@@ -220,6 +223,8 @@ def parse_vcards(text: str, default_region: str = "PL") -> Iterator[ParsedCard]:
             continue
         import vobject  # only when needed: its import takes a while
 
+        if _VERSION_21.search(card_text):
+            card_text = commas_escaped_21(card_text)
         try:
             component = vobject.readOne(card_text, allowQP=True)
             contact = component_to_contact(component)
@@ -230,6 +235,37 @@ def parse_vcards(text: str, default_region: str = "PL") -> Iterator[ParsedCard]:
                              name=card_name(card_text.split("\r\n")))
             continue
         yield ParsedCard(line, contact, "", affiliation, _uid(component))
+
+
+_VERSION_21 = re.compile(r"^VERSION:\s*2\.1\s*$", re.IGNORECASE | re.MULTILINE)
+#: text properties in which vCard 2.1 writes a comma as it is (3.0 escapes it, and vobject
+#: splits 3.0 text at unescaped commas: "raz, dwa" would be read as "raz")
+_PLAIN_COMMAS_21 = frozenset({"NOTE", "TITLE", "ROLE", "FN", "N", "ADR", "ORG", "LABEL"})
+_UNESCAPED_COMMA = re.compile(r"(?<!\\),")
+
+
+def commas_escaped_21(card_text: str) -> str:
+    """A vCard 2.1 card with the commas of its text values escaped, so vobject keeps them.
+    A quoted-printable value goes on over lines ending in "=" (its "=2C" is a comma too)."""
+    lines = card_text.split("\r\n")
+    escaping = continued = False
+    for i, line in enumerate(lines):
+        if continued or (line[:1] in (" ", "\t") and escaping):
+            if escaping:
+                lines[i] = _escape_commas(line)
+        else:
+            head, colon, value = line.partition(":")
+            name = head.split(";", 1)[0].rpartition(".")[2].strip().upper()
+            escaping = bool(colon) and name in _PLAIN_COMMAS_21
+            if escaping:
+                lines[i] = head + colon + _escape_commas(value)
+        quoted_printable = "QUOTED-PRINTABLE" in line.upper() or continued
+        continued = quoted_printable and line.endswith("=")
+    return "\r\n".join(lines)
+
+
+def _escape_commas(value: str) -> str:
+    return _UNESCAPED_COMMA.sub(r"\\,", value.replace("=2C", "\\,").replace("=2c", "\\,"))
 
 
 def _simple_contact(card_text: str) -> tuple[Contact, str, Affiliation, str] | None:
@@ -366,8 +402,10 @@ def component_to_contact(card: Any) -> Contact:
         number = _text(prop.value)
         if number.lower().startswith("tel:"):
             number = number[4:]
+        number, _sep, extension = number.partition(";ext=")  # a tel: URI's extension (vCard 4.0)
         more = phone_extras[i] if i < len(phone_extras) else {}
-        contact.phones.append(Phone(number, _phone_type(prop), more.get("note", "") or "",
+        note = more.get("note", "") or (_("ext. {extension}").format(extension=extension) if extension else "")
+        contact.phones.append(Phone(number, _phone_type(prop), note,
                                     bool(more.get("whatsapp")), bool(more.get("viber")), bool(more.get("sms"))))
     consents = extra.get("emails", [])
     for i, prop in enumerate(_values(card, "email")):
