@@ -148,6 +148,15 @@ def test_organizations_without_a_city_are_compared_by_name_with_each_other_only(
     assert reasons_between(make_org("Firma X"), make_org("Zupełnie Inna")) == ()
 
 
+def test_organizations_with_different_nips_are_different_firms_however_alike_their_names() -> None:
+    jantar = make_org("Biuro Rachunkowe „Jantar”", nip="2096277077", addresses=in_city("Gdańsk"))
+    other = make_org("Biuro Rachunkowe Jantar", nip="6701700118", addresses=in_city("Gdańsk"))
+    assert reasons_between(other, jantar) == ()
+    assert reasons_between(make_org("Biuro Rachunkowe Jantar", addresses=in_city("Gdańsk")), jantar) == (SIMILAR_NAME,)
+    keys = {1: contact_keys(jantar), 2: contact_keys(other)}
+    assert duplicate_groups(keys) == []
+
+
 def test_one_shared_city_of_several_addresses_is_enough() -> None:
     existing = make_person("Jan", "Kowalski", addresses=in_city("Gdańsk") + in_city("Kraków"))
     assert reasons_between(make_person("Jan", "Kowalski", addresses=in_city("Kraków")), existing) == (SIMILAR_NAME,)
@@ -199,6 +208,13 @@ people = st.builds(
     st.sampled_from(["", "+48600100200", "600 100 201"]), st.sampled_from(["", "a@b.pl", "A@B.pl", "c@b.pl"]),
     cities)
 
+#: organizations of alike names, with or without a NIP (different NIPs: different firms)
+organizations = st.builds(
+    lambda name, nip, city: make_org(name, nip=nip, addresses=in_city(city) if city else []),
+    st.sampled_from(["Alfa", "ALFA S.A.", "Alfa Sp. z o.o.", "Beta"]),
+    st.sampled_from(["", "5260250274", "2096277077"]), cities)
+contacts_of_both_kinds = st.one_of(people, organizations)
+
 
 @given(people, st.integers(1, 10_000))
 def test_a_contact_is_never_its_own_duplicate(contact: Contact, contact_id: int) -> None:
@@ -207,7 +223,7 @@ def test_a_contact_is_never_its_own_duplicate(contact: Contact, contact_id: int)
     assert likely_duplicates(contact, [contact, copy, (contact_id, contact.to_doc())]) == []
 
 
-@given(people, people)
+@given(contacts_of_both_kinds, contacts_of_both_kinds)
 def test_the_rule_is_symmetric(a: Contact, b: Contact) -> None:
     assert reasons_between(a, b) == reasons_between(b, a)
 
@@ -254,7 +270,7 @@ def test_the_report_compares_only_within_a_block(monkeypatch: pytest.MonkeyPatch
     assert sum(compared) < 400 * 399 / 2 / 10  # ten contacts per city: a tenth of all pairs at most
 
 
-@given(st.lists(people, max_size=8))
+@given(st.lists(contacts_of_both_kinds, max_size=8))
 def test_the_groups_are_the_connected_likely_duplicates(contacts: list[Contact]) -> None:
     """The report (blocks, union-find) finds exactly what comparing every pair would link."""
     for contact_id, contact in enumerate(contacts, 1):
@@ -293,7 +309,7 @@ def test_a_save_looks_for_duplicates_when_new_or_when_a_compared_field_changed()
         assert needs_duplicate_check(stored, edited)
 
 
-@given(people, st.lists(people, max_size=8))
+@given(contacts_of_both_kinds, st.lists(contacts_of_both_kinds, max_size=8))
 def test_an_index_lookup_finds_what_comparing_every_candidate_finds(contact: Contact, others: list[Contact]) -> None:
     """``matches_by_key`` (ids by key, names compared in one call) agrees with ``matches_among``."""
     keys = keys_of(others)

@@ -12,6 +12,7 @@ Two contacts of the same kind are likely duplicates when they share
   Two organizations that both have no city are compared by name too (an organization known by
   its name alone — one an import created for its persons — would otherwise be added again by
   every import); two persons without a city are not: a name is far from unique among people.
+  Two organizations with different NIPs are different firms, however alike their names.
 
 Only contacts of the same kind are compared: a contact person who shares the phone or the
 "biuro@" address of their organization is not a duplicate of it.
@@ -100,9 +101,16 @@ class ContactKeys:
     #: The compared name: folded words, legal form removed, sorted (so ``fuzz.ratio`` of two of
     #: them is their ``token_sort_ratio``).
     name: str = ""
+    #: an organization's NIP (10 digits), "" when it has none
+    nip: str = ""
 
     def all(self) -> tuple[str, ...]:
         return self.exact + self.blocks
+
+
+def different_firms(a: ContactKeys, b: ContactKeys) -> bool:
+    """Two organizations whose NIPs differ: not one firm, whatever their names say."""
+    return bool(a.nip and b.nip and a.nip != b.nip)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,10 +152,13 @@ def contact_keys(contact: Contact | Mapping[str, Any]) -> ContactKeys:
         address = (email.get("address") or "").strip().casefold()
         if address:
             exact.append(kind + _EMAIL + "|" + address)
+    nip = ""
     if organization:
         nip = digits(doc.get("nip") or "")
         if len(nip) == 10:
             exact.append(kind + _NIP + "|" + nip)
+        else:
+            nip = ""
     if len(exact) > 1:
         exact = list(dict.fromkeys(exact))
     cities: list[str] = []
@@ -163,7 +174,7 @@ def contact_keys(contact: Contact | Mapping[str, Any]) -> ContactKeys:
     if name and cities:
         stems = _block_stems(words)
         blocks = tuple(sys.intern(f"{kind}{_BLOCK}|{city}|{stem}") for city in cities for stem in stems)
-    return ContactKeys(tuple(exact), blocks, name)
+    return ContactKeys(tuple(exact), blocks, name, nip)
 
 
 def phone_key(number: str) -> str:
@@ -268,7 +279,7 @@ def shared_reasons(a: ContactKeys, b: ContactKeys) -> tuple[str, ...]:
     other_blocks = b.blocks
     for block in a.blocks:
         if block in other_blocks:
-            if similar_names(a.name, b.name):
+            if similar_names(a.name, b.name) and not different_firms(a, b):
                 found.add(SIMILAR_NAME)
             break
     return _ordered(found) if found else ()
@@ -326,7 +337,8 @@ def matches_by_key(keys: ContactKeys, sharing: Callable[[str], Iterable[int]],
             named = {contact_id: known[contact_id].name for contact_id in neighbours}
             for _choice, _score, contact_id in extract(keys.name, named, scorer=fuzz.ratio,
                                                        score_cutoff=NAME_SIMILARITY, limit=None):
-                reasons.setdefault(contact_id, set()).add(SIMILAR_NAME)
+                if not different_firms(keys, known[contact_id]):
+                    reasons.setdefault(contact_id, set()).add(SIMILAR_NAME)
     return sort_matches(Match(contact_id, _ordered(found)) for contact_id, found in reasons.items())
 
 
@@ -407,14 +419,17 @@ def _similar_pairs(ids: Collection[int], keys: Mapping[int, ContactKeys]) -> Ite
     compared with the later ones, by ``extract`` (a loop in C: quicker than pair by pair in Python
     even for two names).
     """
-    by_name: dict[str, list[int]] = {}
+    by_name: dict[tuple[str, str], list[int]] = {}  # by name and NIP: firms with different NIPs stay apart
     for contact_id in ids:
-        by_name.setdefault(keys[contact_id].name, []).append(contact_id)
+        by_name.setdefault((keys[contact_id].name, keys[contact_id].nip), []).append(contact_id)
     for same in by_name.values():
         for other in same[1:]:
             yield same[0], other
     names = list(by_name)
-    for x, name in enumerate(names[:-1]):
+    for x, (name, nip) in enumerate(names[:-1]):
         later = names[x + 1:]
-        for _choice, _score, y in extract(name, later, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=None):
-            yield by_name[name][0], by_name[later[y]][0]
+        choices = [other_name for other_name, _nip in later]
+        for _choice, _score, y in extract(name, choices, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=None):
+            other_nip = later[y][1]
+            if not (nip and other_nip and nip != other_nip):
+                yield by_name[name, nip][0], by_name[later[y]][0]
