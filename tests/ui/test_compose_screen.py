@@ -388,3 +388,19 @@ async def test_consent_withdrawn_by_another_session_while_writing_stops_the_mess
         assert isinstance(app.screen, ComposeScreen)  # nothing lost: the text is still there
         assert any("has no consent" in n for n in ui.notifications(app))
     assert outbox(ui, sample_db) == []
+
+
+async def test_a_read_only_database_refuses_a_message_before_it_is_written_but_offers_the_call(
+        ui, sample_db, sample_ids) -> None:
+    from tui_crm.store import ContactRepository, Database
+    from tui_crm.ui.app import CrmApp
+
+    app = CrmApp(ContactRepository(Database(sample_db, read_only=True)), user=ui.USER)
+    app.animation_level = "none"
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await open_card(app, pilot, sample_ids["Łukasz Wójcik"])
+        await pilot.press("s", "1")
+        assert isinstance(app.screen, ContactCardScreen)
+        assert any("read-only" in n for n in ui.notifications(app))
+        await pilot.press("s", "5")  # a call writes nothing
+        assert isinstance(app.screen, QrScreen)

@@ -134,6 +134,10 @@ def open_compose(screen: Screen[Any], contact: Contact, channel: str, index: int
         number = contact.phones[index].number
         app.push_screen(QrScreen(_("Call {number}").format(number=format_phone(number)), call_link(number)))
         return
+    if app.database.read_only:  # said before anything is written, not after
+        app.notify(_("This database is read-only: no message can be sent from it (a call can)."),
+                   severity="warning", markup=False)
+        return
     if channel == EMAIL:
         to = contact.emails[index].address
         refusal = email_refusal(contact.emails[index])
