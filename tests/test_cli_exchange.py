@@ -64,6 +64,24 @@ def test_problems_are_one_clear_line_without_a_traceback(tmp_path, capsys):
     # a wrong command line is refused first, as argparse refuses its own mistakes (status 2)
     assert main(["import", "--db", str(db), str(tmp_path / "nope.csv"), "--map", "nonsense"]) == 2
     assert capsys.readouterr().err == "--map needs COLUMN=FIELD, got nonsense.\n"
+    assert main(["export", "--db", str(db), "-o", str(tmp_path), "--format", "csv"]) == 1
+    assert capsys.readouterr().err == f"{tmp_path} is a folder: give the name of the file to write.\n"
+    assert main(["export", "--db", str(db), "-o", str(tmp_path / "no" / "x.csv")]) == 1
+    assert capsys.readouterr().err == f"No folder {tmp_path / 'no'}.\n"
+
+
+def test_a_file_problem_is_told_in_the_interface_language(tmp_path, capsys):
+    from tui_crm import i18n
+
+    db = tmp_path / "db.json"
+    create_database(db, {})
+    (tmp_path / "folder.vcf").mkdir()
+    try:
+        assert main(["--lang", "pl", "import", "--db", str(db), str(tmp_path / "folder.vcf")]) == 1
+    finally:
+        i18n.setup("en")
+    err = capsys.readouterr().err
+    assert "to jest folder" in err and "Is a directory" not in err
 
 
 def test_csv_column_mapping_from_the_command_line(tmp_path, capsys):

@@ -223,7 +223,7 @@ def run_app(args: argparse.Namespace) -> int:
         print(_("Cannot open the database: {reason}").format(reason=error), file=sys.stderr)
         return 1
     except OSError as error:
-        print(_("Cannot open the database: {reason}").format(reason=error.strerror or error), file=sys.stderr)
+        print(_("Cannot open the database: {reason}").format(reason=i18n.os_reason(error)), file=sys.stderr)
         return 1
     app.run()
     return app.return_code or 0
@@ -263,7 +263,7 @@ def run_exchange(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return EXIT_ERROR
     except OSError as error:
-        print(_("Cannot use {path}: {reason}").format(path=error.filename or path, reason=error.strerror or error),
+        print(_("Cannot use {path}: {reason}").format(path=error.filename or path, reason=i18n.os_reason(error)),
               file=sys.stderr)
         return EXIT_ERROR
     except ValueError as error:
@@ -286,6 +286,10 @@ def _export(args: argparse.Namespace, database: Database, contacts: ContactRepos
     if args.output.exists() and args.output.resolve() == database.path.resolve():
         raise CommandRefused(_("{path} is the database: write the contacts to another file.").format(
             path=args.output))
+    if args.output.is_dir():
+        raise CommandRefused(_("{path} is a folder: give the name of the file to write.").format(path=args.output))
+    if not args.output.parent.is_dir():
+        raise CommandRefused(_("No folder {path}.").format(path=args.output.parent.absolute()))
     if args.output.exists() and not args.force:
         raise CommandRefused(_("{path} exists already: add --force to overwrite it.").format(path=args.output))
     ids = _export_ids(database, contacts, args.tag, user if args.basket else None)

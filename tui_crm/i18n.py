@@ -7,6 +7,7 @@ strings (bindings, titles) are translated when their module loads.
 
 from __future__ import annotations
 
+import errno
 import gettext
 import os
 from datetime import date, datetime
@@ -104,3 +105,22 @@ def format_number(value: float | int) -> str:
 def format_percent(value: float) -> str:
     return f"{format_number(value)} %"
 
+
+
+def os_reason(error: BaseException) -> str:
+    """Why a file could not be read or written, in the interface language (the usual cases;
+    else the system's own words, which are English whatever the interface)."""
+    code = getattr(error, "errno", None)
+    reasons = {
+        errno.ENOENT: _("no such file or folder"),
+        errno.EISDIR: _("it is a folder"),
+        errno.ENOTDIR: _("a part of the path is not a folder"),
+        errno.EACCES: _("no permission"),
+        errno.EPERM: _("no permission"),
+        errno.EROFS: _("the disk is read-only"),
+        errno.ENOSPC: _("the disk is full"),
+        errno.EEXIST: _("it already exists"),
+    }
+    if code in reasons:
+        return reasons[code]
+    return str(getattr(error, "strerror", None) or error)

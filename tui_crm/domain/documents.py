@@ -48,7 +48,7 @@ from jinja2.utils import missing
 from stdnum.pl import nip as _stdnum_nip
 
 from tui_crm import i18n
-from tui_crm.i18n import _
+from tui_crm.i18n import _, os_reason
 
 from .contact import Address, Contact
 from .contact_persons import ContactPersonLink
@@ -329,7 +329,7 @@ def render_template(path: Path, context: dict[str, Any]) -> str:
     except UnicodeDecodeError:
         raise TemplateProblem(path.name, None, _("the file is not UTF-8 text.")) from None
     except OSError as error:
-        reason = _("the file cannot be read: {reason}").format(reason=error.strerror or error)
+        reason = _("the file cannot be read: {reason}").format(reason=os_reason(error))
         raise TemplateProblem(path.name, None, reason) from None
     except (UndefinedError, SecurityError, TemplateError) as error:
         template_name, line = _where(error, folder, path.name)

@@ -36,7 +36,7 @@ from tui_crm.domain.attachments import (
     clean_description,
     clean_name,
 )
-from tui_crm.i18n import _
+from tui_crm.i18n import _, os_reason
 
 from .database import Database
 from .errors import NotFoundError, ReadOnlyError, StoreError
@@ -441,7 +441,7 @@ def _copy_out(content: Path, target: Path, record: Attachment, *, overwrite: boo
 def _read_problem(error: OSError, path: Path) -> str:
     if error.errno in (errno.EACCES, errno.EPERM):
         return _("No permission to read {path}; nothing was attached.").format(path=path)
-    return _("Could not read {path}: {reason}. Nothing was attached.").format(path=path, reason=error.strerror or error)
+    return _("Could not read {path}: {reason}. Nothing was attached.").format(path=path, reason=os_reason(error))
 
 
 def _write_problem(error: OSError, path: Path) -> str:
@@ -449,7 +449,7 @@ def _write_problem(error: OSError, path: Path) -> str:
         return _("The disk is full: {path} could not be written. Nothing was changed.").format(path=path)
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return _("No permission to write {path}. Nothing was changed.").format(path=path)
-    return _("Could not write {path}: {reason}. Nothing was changed.").format(path=path, reason=error.strerror or error)
+    return _("Could not write {path}: {reason}. Nothing was changed.").format(path=path, reason=os_reason(error))
 
 
 __all__ = [

@@ -28,7 +28,7 @@ from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Table
 
-from tui_crm.i18n import _
+from tui_crm.i18n import _, os_reason
 
 from .errors import (
     NewerSchemaError,
@@ -412,7 +412,7 @@ def _describe_os_error(error: OSError, path: Path) -> str:
         return _("The disk is full: {path} could not be written. Nothing was changed.").format(path=path)
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return _("No permission to write {path}. Nothing was changed.").format(path=path)
-    return _("Could not write {path}: {reason}. Nothing was changed.").format(path=path, reason=error.strerror or error)
+    return _("Could not write {path}: {reason}. Nothing was changed.").format(path=path, reason=os_reason(error))
 
 
 def create_database(path: str | os.PathLike[str], tables: dict[str, list[dict[str, Any]]]) -> None:

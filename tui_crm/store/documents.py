@@ -20,7 +20,7 @@ from tui_crm.domain.documents import (
     output_name,
     render_template,
 )
-from tui_crm.i18n import _
+from tui_crm.i18n import _, os_reason
 
 from .contacts import utc_now
 from .database import Database
@@ -135,7 +135,7 @@ def _describe(error: OSError, folder: Path) -> str:
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return _("The documents folder {path} is read-only; nothing was written.").format(path=folder)
     return _("Could not write the document to {path}: {reason}. Nothing was written.").format(
-        path=folder, reason=error.strerror or error
+        path=folder, reason=os_reason(error)
     )
 
 

@@ -29,7 +29,7 @@ from tui_crm.domain.merge import (
     unite_notes,
 )
 from tui_crm.domain.validation import error_field_label, validate_contact
-from tui_crm.i18n import _, format_number, ngettext
+from tui_crm.i18n import _, format_number, ngettext, os_reason
 
 from . import history as h
 from .contact_index import ContactQuery
@@ -200,7 +200,7 @@ def export_contacts(contacts: ContactRepository, ids: Iterable[int], path: str |
         os.replace(tmp, target)
     except OSError as error:  # named by the file asked for, not by the temporary one
         tmp.unlink(missing_ok=True)
-        raise StoreError(_("Cannot write {path}: {reason}").format(path=target, reason=error.strerror or error)) from error
+        raise StoreError(_("Cannot write {path}: {reason}").format(path=target, reason=os_reason(error))) from error
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -24,7 +24,7 @@ from textual.worker import get_current_worker
 from tui_crm.domain import csv_exchange
 from tui_crm.domain.dictionaries import CONTACT_ROLES, Entry
 from tui_crm.domain.permissions import MERGE
-from tui_crm.i18n import _, format_number, ngettext
+from tui_crm.i18n import _, format_number, ngettext, os_reason
 from tui_crm.store import ContactQuery, StoreError
 from tui_crm.store.exchange import (
     ADD_DUPLICATES,
@@ -69,7 +69,7 @@ def load_import_file(path: Path) -> tuple[str, str]:
     try:
         text = read_text(path)
     except OSError as error:
-        raise FileProblem(_("Cannot read {path}: {reason}").format(path=path, reason=error.strerror or error)) from None
+        raise FileProblem(_("Cannot read {path}: {reason}").format(path=path, reason=os_reason(error))) from None
     fmt = detect_format(path, text)
     if not text.strip() or (fmt == "csv" and not any(column.strip() for column in csv_exchange.read_header(text))):
         raise FileProblem(no_contacts_message())
@@ -489,7 +489,7 @@ class ExportScreen(Screen[None]):
             self.app.call_from_thread(self._finished, str(error), True)
         except OSError as error:
             self.app.call_from_thread(self._finished, _("Cannot write {path}: {reason}").format(
-                path=error.filename or target, reason=error.strerror or error), True)
+                path=error.filename or target, reason=os_reason(error)), True)
         else:
             self.app.call_from_thread(self._finished, ngettext(
                 "Exported {n} contact to {path}.", "Exported {n} contacts to {path}.", count).format(

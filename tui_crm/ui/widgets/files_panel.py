@@ -34,7 +34,7 @@ from textual.widgets import DataTable, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui_crm.domain.attachments import Attachment, human_size
-from tui_crm.i18n import _, format_datetime, format_number, ngettext
+from tui_crm.i18n import _, format_datetime, format_number, ngettext, os_reason
 from tui_crm.store import StoreError
 from tui_crm.store.attachments import (
     ATTACH_ATTEMPTS,
@@ -196,7 +196,7 @@ class CopyingDialog(ModalScreen[ResultT]):
                 self.copy_failed(error)
             elif isinstance(error, OSError):  # the store words its own; this is only a safety net
                 self.copy_failed(StoreError(_("Could not copy the file: {reason}").format(
-                    reason=error.strerror or error)))
+                    reason=os_reason(error))))
             elif error is not None:
                 raise error  # a bug: let the app report it as it does every other
 
