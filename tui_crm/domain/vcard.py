@@ -19,6 +19,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from tui_crm.domain.contact import (
     Address,
     Contact,
@@ -174,7 +176,7 @@ def split_cards(text: str) -> Iterator[tuple[int, str | None, str, str]]:
     for number, line in enumerate(text.split("\n"), 1):
         line = line.removesuffix("\r")
         begins = _BEGIN.match(line)
-        if not begins and (inside := _BEGIN_INSIDE.search(line)):  # junk, then a card (a damaged file)
+        if not begins and line.rstrip()[-5:].upper() == "VCARD" and (inside := _BEGIN_INSIDE.search(line)):  # junk, then a card (a damaged file)
             if line[:inside.start()].strip() and card is None and not stray:
                 yield number, None, _("Text outside a card (BEGIN:VCARD missing)."), ""
             line, begins = line[inside.start():], inside
@@ -298,10 +300,7 @@ def card_affiliation(card: Any, contact: Contact) -> Affiliation:
     role = next((_text(p.value) for p in _values(card, "role")), "")
     uid, flags = "", None
     for prop in _values(card, EXTRA.lower()):
-        try:
-            extra = json.loads(prop.value)
-        except (ValueError, TypeError):
-            continue
+        extra = _json_of(prop)
         if isinstance(extra, dict):
             uid = extra["organization_uid"] if isinstance(extra.get("organization_uid"), str) else uid
             flags = extra["link"] if isinstance(extra.get("link"), dict) else flags
@@ -366,13 +365,26 @@ def _country(value: str) -> str:
     return value
 
 
+_UNREAD = object()
+
+
+def _json_of(prop: Any) -> Any:
+    """The X-TUI-CRM property's JSON (None when it is not JSON), read once for both readers of it."""
+    parsed = getattr(prop, "parsed_json", _UNREAD)
+    if parsed is _UNREAD:
+        try:
+            parsed = orjson.loads(prop.value)
+        except (ValueError, TypeError):
+            parsed = None
+        prop.parsed_json = parsed
+    return parsed
+
+
 def component_to_contact(card: Any) -> Contact:
     extra: dict[str, Any] = {}
     for prop in _values(card, EXTRA.lower()):
-        try:
-            extra = json.loads(prop.value)
-        except (ValueError, TypeError):
-            extra = {}
+        parsed = _json_of(prop)
+        extra = {} if parsed is None else parsed
     organization_name = ""
     for prop in _values(card, "org"):
         value = prop.value
@@ -440,7 +452,7 @@ def component_to_contact(card: Any) -> Contact:
 class _Property:
     """What ``component_to_contact`` reads of a vobject property."""
 
-    __slots__ = ("params", "value")
+    __slots__ = ("params", "parsed_json", "value")
     singletonparams = ()
 
     def __init__(self, value: Any, params: dict[str, list[str]]) -> None:
@@ -524,19 +536,13 @@ def _fields(value: str) -> list[Any] | None:
 def read_simple_card(card_text: str) -> _Card | None:
     """A card read by plain string code, or None when it is not one we are sure to read as
     vobject does (then vobject reads it)."""
-    lines = card_text.split("\r\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    unfolded: list[str] = []
-    for line in lines:
-        if not line:
-            return None
-        if line[0] in " \t":
-            if not unfolded:
-                return None
-            unfolded[-1] += line[1:]
-        else:
-            unfolded.append(line)
+    if card_text[:1] in (" ", "\t") or "\r\n\r\n" in card_text.rstrip("\r\n"):
+        return None  # a continuation with nothing to continue, or an empty line
+    if "\r\n " in card_text or "\r\n\t" in card_text:
+        card_text = card_text.replace("\r\n ", "").replace("\r\n\t", "")
+    unfolded = card_text.split("\r\n")
+    if unfolded and unfolded[-1] == "":
+        unfolded.pop()
     if len(unfolded) < 2 or unfolded[0].upper() != "BEGIN:VCARD" or unfolded[-1].upper() != "END:VCARD":
         return None
     contents: dict[str, list[_Property]] = {}
@@ -568,6 +574,8 @@ def read_simple_card(card_text: str) -> _Card | None:
             value = _text_values(raw)
         elif "\\" not in raw and "," not in raw:  # most values: nothing to read
             value = raw
+        elif raw.count("\\") == raw.count("\\,") == raw.count(","):  # only escaped commas (our JSON)
+            value = raw.replace("\\,", ",")
         else:
             texts = _text_values(raw)
             value = None if texts is None else texts[0]
