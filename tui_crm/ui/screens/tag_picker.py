@@ -29,6 +29,7 @@ class TagPickerScreen(ModalScreen[str | None]):
             options = [Option(Content(_("(no tag filter)")), id="")]
             options += [Option(Content(f"{tag}  ({format_number(count)})"), id=tag) for tag, count in self._tags]
             yield OptionList(*options, id="tags")
+            yield Static(_("↑ ↓ move · enter filters · escape cancels"), classes="hint")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id or "")
