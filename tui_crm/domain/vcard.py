@@ -321,7 +321,8 @@ def _short(exc: Exception) -> str:
 
 
 def _values(component: Any, name: str) -> list[Any]:
-    return list(component.contents.get(name, []))
+    """The card's properties called ``name`` (its own list: read it, do not change it)."""
+    return component.contents.get(name) or []
 
 
 def _text(value: Any) -> str:
@@ -533,6 +534,32 @@ def _fields(value: str) -> list[Any] | None:
     return result
 
 
+_NOT_SIMPLE: Any = ()
+#: a property's head ("TEL;TYPE=CELL") -> (name, parameters), or _NOT_SIMPLE: a file repeats a
+#: handful of heads, so each is read once (the parameters are shared, and only ever read)
+_HEADS: dict[str, Any] = {}
+_HEADS_KEPT = 10_000
+
+
+def _read_head(head: str) -> Any:
+    if '"' in head or "." in head:
+        return _NOT_SIMPLE
+    name, *param_texts = head.split(";")
+    name = name.lower()
+    # (a QUOTED-PRINTABLE value is refused: ENCODING=… is an odd parameter, a bare one has no "=")
+    if not name.replace("-", "").isalnum() or name in ("begin", "end"):
+        return _NOT_SIMPLE
+    params: dict[str, list[str]] = {}
+    for text in param_texts:
+        key, equals, values = text.partition("=")
+        key = key.upper()
+        split = values.split(",")
+        if not equals or not key.replace("-", "").isalnum() or key in _ODD_PARAMS or "" in split:
+            return _NOT_SIMPLE
+        params.setdefault(key, []).extend(split)
+    return name, params
+
+
 def read_simple_card(card_text: str) -> _Card | None:
     """A card read by plain string code, or None when it is not one we are sure to read as
     vobject does (then vobject reads it)."""
@@ -549,21 +576,16 @@ def read_simple_card(card_text: str) -> _Card | None:
     version = ""
     for line in unfolded[1:-1]:
         head, colon, raw = line.partition(":")
-        if not colon or '"' in head or "." in head:
+        if not colon:
             return None
-        name, *param_texts = head.split(";")
-        name = name.lower()
-        # (a QUOTED-PRINTABLE value is refused below: ENCODING=… is an odd parameter, a bare one has no "=")
-        if not name.replace("-", "").isalnum() or name in ("begin", "end"):
+        known = _HEADS.get(head)
+        if known is None:
+            known = _read_head(head)
+            if len(_HEADS) < _HEADS_KEPT:
+                _HEADS[head] = known
+        if known is _NOT_SIMPLE:
             return None
-        params: dict[str, list[str]] = {}
-        for text in param_texts:
-            key, equals, values = text.partition("=")
-            key = key.upper()
-            split = values.split(",")
-            if not equals or not key.replace("-", "").isalnum() or key in _ODD_PARAMS or "" in split:
-                return None
-            params.setdefault(key, []).extend(split)
+        name, params = known
         if name == "version":
             version = raw.strip()
         if name in ("n", "adr", "org"):
