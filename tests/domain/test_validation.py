@@ -566,6 +566,14 @@ def test_validating_in_place_gives_what_validating_a_copy_gives(contact) -> None
 # -- the fast paths of an import agree with the libraries --------------------------------------
 
 
+@given(st.text(alphabet="0123456789", min_size=8, max_size=15))
+def test_a_compact_nip_or_regon_gets_python_stdnums_verdict(digits: str) -> None:
+    from stdnum.pl import nip, regon
+
+    assert (_verdict(normalize_nip, digits) != "refused") == nip.is_valid(digits)
+    assert (_verdict(normalize_regon, digits) != "refused") == regon.is_valid(digits)
+
+
 def _verdict(check, value: str) -> str:
     try:
         return check(value)

@@ -172,6 +172,8 @@ def normalize_nip(raw: str) -> str:
 
     Raises ``ValueError`` with a translated message when it is not a valid NIP.
     """
+    if len(raw) == 10 and raw.isascii() and raw.isdigit() and _stdnum_nip.checksum(raw) == 0:
+        return raw  # already compact (every NIP of an import): python-stdnum's cleaning is the slow part
     try:
         compact = _stdnum_nip.compact(raw)
         if not _ASCII_DIGITS.fullmatch(compact):
@@ -187,6 +189,9 @@ def normalize_nip(raw: str) -> str:
 
 def normalize_regon(raw: str) -> str:
     """A REGON as 9 or 14 digits; raises ``ValueError`` (translated message) when invalid."""
+    if len(raw) in (9, 14) and raw.isascii() and raw.isdigit() and raw[-1] == _stdnum_regon.calc_check_digit(
+            raw[:-1]) and (len(raw) == 9 or raw[8] == _stdnum_regon.calc_check_digit(raw[:8])):
+        return raw  # already compact, as with the NIP
     try:
         compact = _stdnum_regon.compact(raw)
         if not _ASCII_DIGITS.fullmatch(compact):
