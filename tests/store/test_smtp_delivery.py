@@ -109,3 +109,15 @@ def test_password_comes_from_the_environment_never_the_settings(monkeypatch) -> 
                                         "password": "never-read"})
     assert SmtpSender(settings).password == "tajne"
     assert settings.port == 465 and "password" not in settings.to_value()
+
+
+def test_an_unreachable_sms_gateway_is_explained_in_words() -> None:
+    from tui_crm.domain.outbox import OutboxMessage
+    from tui_crm.store.delivery import DeliveryError, GatewaySettings, HttpGatewaySender
+
+    gateway = HttpGatewaySender(GatewaySettings(url=f"http://127.0.0.1:{free_port()}/send?to={{to}}&text={{text}}"),
+                                password="")
+    with pytest.raises(DeliveryError) as refused:
+        gateway.send(OutboxMessage(to="+48601234567", subject="", body="Hej", kind="message", channel="sms"))
+    assert "nothing answers on that port" in str(refused.value) and "Errno" not in str(refused.value)
+    assert refused.value.temporary

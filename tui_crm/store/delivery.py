@@ -203,10 +203,30 @@ class HttpGatewaySender:
         try:
             response = httpx.post(url, auth=auth, timeout=TIMEOUT_SECONDS)
         except httpx.HTTPError as error:
-            raise DeliveryError(_("cannot reach the SMS gateway: {reason}").format(reason=error), temporary=True) from None
+            raise DeliveryError(_("cannot reach the SMS gateway: {reason}").format(reason=_http_reason(error)),
+                                temporary=True) from None
         if response.status_code >= 300:
             reason = f"{response.status_code} {response.text.strip()[:200]}"
             raise DeliveryError(reason, temporary=response.status_code >= 500 or response.status_code == 429)
+
+
+def _http_reason(error: Exception) -> str:
+    """httpx's error in words: the network problem under it (refused, unknown host, …) when there is one."""
+    import httpx
+
+    if isinstance(error, httpx.TimeoutException):
+        return _("no answer within {seconds} seconds").format(seconds=TIMEOUT_SECONDS)
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, OSError):
+            return network_reason(cause)
+        cause = cause.__cause__ or cause.__context__
+    text = str(error)
+    if "Connection refused" in text:
+        return network_reason(ConnectionRefusedError())
+    if "Name or service not known" in text or "nodename nor servname" in text:
+        return network_reason(socket.gaierror())
+    return text
 
 
 def sender_for(settings: Any, message: OutboxMessage) -> Sender | None:

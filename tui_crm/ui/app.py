@@ -143,8 +143,9 @@ class CrmApp(App[None]):
         if not self.database.read_only and self.outbox.to_retry(failed=False):
             from .screens.outbox import retry_waiting
 
-            # messages left waiting by an earlier session (not those a server refused: the user decides)
-            self.call_after_refresh(lambda: retry_waiting(self, failed=False))
+            # messages left waiting by an earlier session (not those a server refused: the user
+            # decides); only the operator's own outcomes are announced, a colleague's show in F3
+            self.call_after_refresh(lambda: retry_waiting(self, failed=False, announce_for=self.user))
 
     async def on_event(self, event: events.Event) -> None:
         """Keys of one burst (a fast typist over SSH, pasted keystrokes) reach the app together.

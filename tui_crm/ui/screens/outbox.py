@@ -40,9 +40,9 @@ def claim_waiting(app: Any, messages: list[OutboxMessage]) -> tuple[list[tuple[O
     return claimed, without
 
 
-def retry_waiting(app: Any, *, failed: bool = True) -> int:
+def retry_waiting(app: Any, *, failed: bool = True, announce_for: str | None = None) -> int:
     """Send every waiting message in the background (at start without the ``failed`` ones, or
-    "retry all"); how many go."""
+    "retry all"); how many go. ``announce_for``: say only how that operator's messages went."""
     from .compose import delivery_notice, send_in_background
 
     try:
@@ -50,7 +50,12 @@ def retry_waiting(app: Any, *, failed: bool = True) -> int:
     except StoreError as error:
         app.notify(str(error), severity="error", markup=False)
         return 0
-    send_in_background(app, claimed, lambda results: delivery_notice(app, results))
+
+    def announce(results: list[Any]) -> None:
+        delivery_notice(app, [r for r in results if announce_for is None
+                              or (r.message is not None and r.message.created_by == announce_for)])
+
+    send_in_background(app, claimed, announce)
     return len(claimed)
 
 
