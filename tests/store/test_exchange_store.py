@@ -100,12 +100,16 @@ def test_a_duplicate_by_phone_is_merged_into_the_existing_contact(tmp_path):
     file.write_text("first_name,last_name,position,phones,emails,tags\n"
                     "Anka,Nowak,Boss,mobile: 601 234 567,anna@nowak.pl,klient\n"   # same phone: merged
                     "Ola,Wrona,,,ola@wrona.pl,\n"
-                    "Anna,Nowak,,,ANNA@nowak.pl,\n", encoding="utf-8")  # the e-mail merged above: merged too
+                    "Anna,Nowak,,,ANNA@nowak.pl,\n", encoding="utf-8")  # only what line 2 brought: nothing new
     dry = import_file(repo, file, author="ola", dry_run=True, on_duplicate=MERGE_DUPLICATES)
-    assert [(o.line, o.contact_id) for o in dry.merged] == [(2, existing.id), (4, existing.id)]
+    assert [(o.line, o.contact_id) for o in dry.merged] == [(2, existing.id)]
+    assert dry.merged[0].reason.endswith(
+        "Kept its own First name “Anna” (the file: “Anka”); Position “CEO” (the file: “Boss”).")
+    assert [o.line for o in dry.skipped] == [4] and "Nothing in the file is new for it." in dry.skipped[0].reason
     assert open_repo(path).doc(existing.id) == repo.doc(existing.id) and open_repo(path).count() == 2
     result = import_file(repo, file, author="ola", on_duplicate=MERGE_DUPLICATES)
-    assert ([o.line for o in result.merged], [o.line for o in result.imported], result.skipped) == ([2, 4], [3], [])
+    assert ([o.line for o in result.merged], [o.line for o in result.imported]) == ([2], [3])
+    assert [o.line for o in result.skipped] == [4]
     fresh = open_repo(path)
     merged = fresh.get(existing.id)
     assert (merged.first_name, merged.position, merged.version) == ("Anna", "CEO", 2)  # its own values win
@@ -114,7 +118,7 @@ def test_a_duplicate_by_phone_is_merged_into_the_existing_contact(tmp_path):
     assert fresh.doc(other.id) == before_other and fresh.count() == 3
     entries = fresh.history.of("contact", existing.id)
     assert sorted((e.action, e.author) for e in entries) == [(h.CREATED, "piotr"), (h.MERGED, "ola")]
-    assert "merged 2" in summary(result)
+    assert "merged 1" in summary(result)
     assert any(line.startswith("line 2: merged Anka Nowak into #") for line in report_lines(result))
 
 

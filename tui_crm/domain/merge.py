@@ -212,6 +212,13 @@ def default_choices(contacts: Sequence[Contact], survivor_id: int) -> dict[str, 
     return choices
 
 
+def kept_over(survivor: Contact, other: Contact, choices: Mapping[str, int]) -> list[str]:
+    """The fields where ``other`` has a value of its own that the merge leaves out (the
+    survivor's value wins): what an import merging a record should say it did not take."""
+    return [name for name in differing_fields([survivor, other])
+            if choices.get(name, survivor.id) == survivor.id and getattr(other, name)]
+
+
 @dataclass
 class MergePlan:
     """What the merge screen shows and edits: the contacts, which one stays, whose values win."""

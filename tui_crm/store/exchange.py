@@ -25,10 +25,11 @@ from tui_crm.domain.duplicates import contact_keys, matches_among, reason_label
 from tui_crm.domain.merge import (
     MergeError,
     default_choices,
+    kept_over,
     merge_contacts,
     unite_notes,
 )
-from tui_crm.domain.validation import error_field_label, validate_contact
+from tui_crm.domain.validation import error_field_label, field_label, validate_contact
 from tui_crm.i18n import _, format_number, ngettext, os_reason
 
 from . import history as h
@@ -310,7 +311,7 @@ def plan_import(contacts: ContactRepository, records: list[Record], *,
                 duplicate_of = tuple(m.contact_id for m in matches) or (0,)
                 if on_duplicate == MERGE_DUPLICATES and matches and not earlier:
                     refusal = _plan_merge(contacts, result, RecordOutcome(line, name, reason, duplicate_of),
-                                          contact, matches)
+                                          contact, matches, names_organization=bool(affiliation.organization))
                     if not refusal:
                         for key in keys.all():
                             merged_blocks.setdefault(key, set()).add(matches[0].contact_id)
@@ -398,8 +399,9 @@ def _describe_stored(contacts: ContactRepository, contact_id: int) -> str:
 
 
 def _plan_merge(contacts: ContactRepository, result: ImportResult, outcome: RecordOutcome, record: Contact,
-                matches: list[Any]) -> str:
-    """Merge ``record`` into the one existing contact it duplicates; "" when planned, else why not."""
+                matches: list[Any], *, names_organization: bool = False) -> str:
+    """Merge ``record`` into the one existing contact it duplicates; "" when planned, else why not
+    (also when the record holds nothing new for it, unless it ``names_organization`` to link to)."""
     if len({m.contact_id for m in matches}) > 1:
         names = ", ".join(f"{_describe_stored(contacts, m.contact_id)} (#{m.contact_id})" for m in matches)
         return _("Not merged: it is like several contacts ({names}); merge them first.").format(names=names)
@@ -412,19 +414,31 @@ def _plan_merge(contacts: ContactRepository, result: ImportResult, outcome: Reco
         survivor = Contact.from_doc(doc, contact_id)
     else:
         doc, survivor = planned.old_doc, planned.contact
+    known_notes = {note.text for note in survivor.notes}
+    record.notes = [note for note in record.notes if note.text not in known_notes]  # its own, read back
     record.id = _RECORD_ID
     try:
         if record.kind != survivor.kind:
             raise MergeError(_("Not merged: one is a person, the other an organization."))
-        merged = merge_contacts(survivor, [record], default_choices([survivor, record], contact_id))
+        choices = default_choices([survivor, record], contact_id)
+        merged = merge_contacts(survivor, [record], choices)
+        kept = kept_over(survivor, record, choices)
     except MergeError as error:
         return str(error)
     finally:
         record.id = None
+    if not names_organization and merged.to_doc() == survivor.to_doc():
+        return _("Nothing in the file is new for it.")
+    reason = outcome.reason
+    if kept:  # the existing contact's values win: say which of the file's were left out
+        reason += " " + _("Kept its own {values}.").format(values="; ".join(
+            _("{field} “{value}” (the file: “{other}”)").format(
+                field=field_label(name), value=getattr(survivor, name), other=getattr(record, name))
+            for name in kept))
     if planned is None:
         planned = result.merges[contact_id] = PlannedMerge(contact_id, doc, merged)
     planned.contact = merged
-    merged_outcome = RecordOutcome(outcome.line, outcome.name, outcome.reason, outcome.duplicate_of, contact_id)
+    merged_outcome = RecordOutcome(outcome.line, outcome.name, reason, outcome.duplicate_of, contact_id)
     planned.outcomes.append(merged_outcome)
     result.merged.append(merged_outcome)
     return ""
