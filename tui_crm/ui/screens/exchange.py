@@ -366,7 +366,7 @@ class ExportScreen(Screen[None]):
                              value="vcf3", allow_blank=False, id="export-format", compact=True)
             with Horizontal(classes="exchange-line"):
                 yield Label(_("File"), classes="exchange-label")
-                yield Input(str(Path("~") / "contacts.vcf"), id="export-path", compact=True)
+                yield Input(str(Path("~") / (_("contacts") + ".vcf")), id="export-path", compact=True)
             yield ProgressBar(id="export-progress", show_eta=False)
             yield Static("", id="export-result", markup=False)
             yield Static(_("tab moves · enter opens a list · ctrl+s (or enter in the file name) exports"),
