@@ -149,3 +149,15 @@ async def test_a_message_handed_to_the_phone_says_so_rather_than_sent(ui, make_a
         assert isinstance(app.screen, MessageScreen)
         text = "\n".join(ui.screen_lines(app))
         assert "Handed to the phone" in text and "Sent" not in text.replace("Sent from", "")
+
+
+async def test_a_long_address_is_cut_with_an_ellipsis_not_silently(ui, make_app, db_path) -> None:
+    OutboxRepository(ui.reopen(db_path).database).add(
+        to="krystyna.kazmierczak@interia.pl", subject="Oferta na dostawę materiałów budowlanych", body="x",
+        kind="message", author=ui.USER)
+    app = make_app(db_path)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        [row] = [line for line in ui.screen_lines(app) if "krystyna" in line]
+        assert "krystyna.kazmier…" in row and "Oferta na dos…" in row

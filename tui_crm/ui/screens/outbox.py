@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -23,7 +22,7 @@ from tui_crm.store import StoreError
 from tui_crm.store.delivery import Sender, sender_for
 
 from ..widgets.footer import KeyFooter
-from ..widgets.tables import selected_row_id
+from ..widgets.tables import cell, selected_row_id
 
 
 def claim_waiting(app: Any, messages: list[OutboxMessage]) -> tuple[list[tuple[OutboxMessage, Sender]], int]:
@@ -124,7 +123,7 @@ class OutboxScreen(Screen[None]):
                 message.subject or message.body.replace("\n", " ")[:40],
                 format_datetime(message.created_at),
             )
-            table.add_row(*map(Text, cells), key=str(message.id))  # user text, never markup
+            table.add_row(*map(cell, cells), key=str(message.id))  # user text, never markup
         if selected is not None and str(selected) in {str(m.id) for m in messages}:
             table.move_cursor(row=table.get_row_index(str(selected)))
         self.query_one("#outbox-hint", Static).update(

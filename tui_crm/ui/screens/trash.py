@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -12,7 +11,7 @@ from tui_crm.i18n import _, format_datetime
 from tui_crm.store import StoreError
 
 from ..widgets.footer import KeyFooter
-from ..widgets.tables import selected_row_id
+from ..widgets.tables import cell, selected_row_id
 from .confirm import ConfirmScreen
 
 
@@ -43,7 +42,7 @@ class TrashScreen(Screen[None]):
             if contact.merged_into is not None and (survivor := self.app.contacts.get(contact.merged_into)) is not None:
                 name = _("{name} (merged into {survivor})").format(name=name, survivor=survivor.display_name)
             cells = (name, format_datetime(contact.deleted_at), contact.deleted_by or "")
-            table.add_row(*map(Text, cells), key=str(contact.id))  # user text, never markup
+            table.add_row(*map(cell, cells), key=str(contact.id))  # user text, never markup
         self.query_one("#trash-hint", Static).update(
             _("Trash: deleted contacts. r restores one; X (shift+x) deletes it for good.")
             if table.row_count

@@ -21,7 +21,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -48,7 +47,7 @@ from tui_crm.store.attachments import (
 )
 
 from .footer import KeyFooter
-from .tables import selected_row_id
+from .tables import cell, selected_row_id
 
 NAME_WIDTH = 22
 DESCRIPTION_WIDTH = 18  # the row fits 80 columns; enter shows it all
@@ -407,7 +406,7 @@ class FilesPanel(Vertical):
         for r in self.records:
             cells = (_cut(r.name, NAME_WIDTH), human_size(r.size), format_datetime(r.added_at), r.added_by,
                      _cut(r.description, DESCRIPTION_WIDTH))
-            table.add_row(*map(Text, cells), key=str(r.id))  # user text, never markup
+            table.add_row(*map(cell, cells), key=str(r.id))  # user text, never markup
         ids = [r.id for r in self.records]
         if kept in ids:
             table.move_cursor(row=ids.index(kept))

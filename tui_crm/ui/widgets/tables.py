@@ -1,8 +1,14 @@
-"""Small helpers for Textual's DataTable as used by the short lists (trash, outbox)."""
+"""Small helpers for Textual's DataTable as used by the short lists (trash, outbox, files)."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import DataTable
+
+
+def cell(text: str) -> Text:
+    """User text for a cell: never markup, and "…" where a narrow column cuts it."""
+    return Text(text, overflow="ellipsis", no_wrap=True)
 
 
 def selected_row_id(table: DataTable) -> int | None:
