@@ -513,6 +513,7 @@ async def test_conflict_with_another_session_keeps_both_changes(ui, sample_db, m
         assert form.query_one("#source", Input).value == "targi"
         numbers = [r.query_one(".number", Input).value for r in form.query(PhoneRow)]
         assert numbers == ["609 000 111", "22 123 45 67"]
+        assert not any(line.display for line in form.query(".row-error"))  # no empty line under each row
 
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, ContactListScreen)

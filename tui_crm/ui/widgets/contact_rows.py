@@ -42,7 +42,9 @@ class EditableRow(Vertical):
         self._errors: dict[str, list[str]] = {}
 
     def error_line(self) -> Static:
-        return Static("", classes="error row-error", markup=False)
+        line = Static("", classes="error row-error", markup=False)
+        line.display = False  # until the row has a message: an empty line would still take a row
+        return line
 
     def remove_button(self) -> Button:
         return Button("✕", classes="remove", tooltip=_("Remove (ctrl+r)"), compact=True)
