@@ -128,3 +128,25 @@ async def test_a_note_and_an_edit_join_the_timeline_as_they_happen(ui, db_path, 
         assert sources[-1][0] == ACTIVITY
     saved = repositories(db_path).contacts.get(ALFA)
     assert [n.text for n in saved.notes][-1] == "Oddzwonić po 15:00" and saved.nip == "5260250274"
+
+
+async def test_a_file_attached_and_one_moved_to_the_trash_are_on_the_timeline(ui, db_path, alfa_db, make_app,
+                                                                              tmp_path):
+    from tui_crm.store.attachments import AttachmentRepository
+    from tui_crm.ui.widgets.timeline import FILE
+
+    contract, invoice = tmp_path / "umowa.pdf", tmp_path / "faktura.pdf"
+    contract.write_bytes(b"%PDF umowa")
+    invoice.write_bytes(b"%PDF faktura")
+    files = AttachmentRepository(repositories(db_path).contacts.database)
+    files.attach(ALFA, contract, author="anna")
+    trashed = files.attach(ALFA, invoice, author="anna")
+    files.delete(trashed.id, author="piotr")
+    app = make_app(db_path)
+    async with app.run_test(size=ui.SIZE) as pilot:
+        await app.push_screen(ContactCardScreen(ALFA, tab="history"))
+        await pilot.pause()
+        timeline = app.screen.query_one(Timeline)
+        shown = [(e.summary.split(" (")[0], e.status, e.who) for e in timeline.entries if e.source == FILE]
+        assert ("umowa.pdf", "attached", "Anna Nowak") in shown
+        assert ("faktura.pdf", "in the trash", "piotr") in shown

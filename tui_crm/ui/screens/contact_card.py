@@ -37,7 +37,7 @@ from ..widgets.activity_panel import ActivityPanel, push_activity_form
 from ..widgets.field_changes import FieldChanges
 from ..widgets.files_panel import FilesPanel
 from ..widgets.footer import KeyFooter
-from ..widgets.timeline import ACTIVITY, CHANGE, NOTE, Timeline
+from ..widgets.timeline import ACTIVITY, CHANGE, FILE, NOTE, Timeline
 from .confirm import ConfirmScreen
 from .contact_person_form import (
     ContactPersonFormScreen,
@@ -321,6 +321,8 @@ class ContactCardScreen(ContactActions, Screen[None]):
             push_activity_form(self.app, None, activity_id=entry.ref)
         elif entry.source == NOTE:
             self.action_show_tab("notes")
+        elif entry.source == FILE:
+            self.action_show_tab("files")
         elif entry.source == CHANGE and entry.ref is not None:
             self.action_show_tab("changes")
             self._load_shown_tab()  # now, not when the tab's message arrives: the cursor goes on the entry

@@ -28,14 +28,15 @@ from .field_changes import change_action_label
 from .virtual_table import Column
 
 __all__ = [
-    "ACTIVITY", "CHANGE", "MESSAGE", "NOTE", "SOURCES", "Timeline", "TimelineEntry", "TimelineSource", "activity_entries",
-    "change_entries", "message_entries", "note_entries", "timeline_entries",
+    "ACTIVITY", "CHANGE", "FILE", "MESSAGE", "NOTE", "SOURCES", "Timeline", "TimelineEntry", "TimelineSource", "activity_entries",
+    "change_entries", "file_entries", "message_entries", "note_entries", "timeline_entries",
 ]
 
 ACTIVITY = "activity"
 NOTE = "note"  # ref: the note's position in the contact's notes
 CHANGE = "change"  # ref: the field-history entry
 MESSAGE = "message"  # ref: the outbox message
+FILE = "file"  # ref: the attachment
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +129,23 @@ def message_entries(app: Any, contact_id: int) -> list[TimelineEntry]:
     return entries
 
 
+def file_entries(app: Any, contact_id: int) -> list[TimelineEntry]:
+    """Files attached to the contact (the Files tab), and those moved to its trash."""
+    from tui_crm.domain.attachments import human_size
+
+    entries = []
+    for trashed in (False, True):
+        for record in app.attachments.list_of(contact_id, trashed=trashed):
+            summary = f"{record.name} ({human_size(record.size)})"
+            entries.append(TimelineEntry(at=record.added_at, source=FILE, ref=record.id, what=_("File"),
+                                         summary=summary, status=_("attached"), who=_shown(app, record.added_by)))
+            if trashed and record.deleted_at:
+                entries.append(TimelineEntry(at=record.deleted_at, source=FILE, ref=record.id, what=_("File"),
+                                             summary=summary, status=_("in the trash"),
+                                             who=_shown(app, record.deleted_by or ""), tie=2))
+    return entries
+
+
 def _shown(app: Any, login: str) -> str:
     return app.operators.shown(login) if login else ""
 
@@ -138,7 +156,7 @@ def _in_sentence(label: str) -> str:
 
 
 #: Where a contact's timeline comes from. Messages (e-mails, SMS) get a source of their own here.
-SOURCES: list[TimelineSource] = [activity_entries, note_entries, change_entries, message_entries]
+SOURCES: list[TimelineSource] = [activity_entries, note_entries, change_entries, message_entries, file_entries]
 
 
 def timeline_entries(app: Any, contact_id: int, sources: Sequence[TimelineSource] | None = None) -> list[TimelineEntry]:
