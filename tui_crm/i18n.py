@@ -106,7 +106,6 @@ def format_percent(value: float) -> str:
     return f"{format_number(value)} %"
 
 
-
 def os_reason(error: BaseException) -> str:
     """Why a file could not be read or written, in the interface language (the usual cases;
     else the system's own words, which are English whatever the interface)."""

@@ -164,8 +164,6 @@ class Contact:
                 continue
             if name in _ROW_LISTS:
                 value = [_row_doc(row) for row in value]
-            elif name == "kind":
-                value = str(value)
             elif name == "tags":
                 value = list(value)
             elif name == "consents":
@@ -173,7 +171,7 @@ class Contact:
                 if not value:
                     continue
             doc[name] = value
-        doc["kind"] = str(self.kind)
+        doc["kind"] = str(self.kind)  # a plain string, not the enum
         return doc
 
     @classmethod

@@ -429,7 +429,8 @@ def _similar_pairs(ids: Collection[int], keys: Mapping[int, ContactKeys]) -> Ite
     for x, (name, nip) in enumerate(names[:-1]):
         later = names[x + 1:]
         choices = [other_name for other_name, _nip in later]
+        first = by_name[name, nip][0]
         for _choice, _score, y in extract(name, choices, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=None):
-            other_nip = later[y][1]
-            if not (nip and other_nip and nip != other_nip):
-                yield by_name[name, nip][0], by_name[later[y]][0]
+            other = by_name[later[y]][0]
+            if not different_firms(keys[first], keys[other]):
+                yield first, other

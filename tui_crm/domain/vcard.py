@@ -176,7 +176,8 @@ def split_cards(text: str) -> Iterator[tuple[int, str | None, str, str]]:
     for number, line in enumerate(text.split("\n"), 1):
         line = line.removesuffix("\r")
         begins = _BEGIN.match(line)
-        if not begins and line.rstrip()[-5:].upper() == "VCARD" and (inside := _BEGIN_INSIDE.search(line)):  # junk, then a card (a damaged file)
+        # junk, then a card on one line (a damaged file); the regex only for lines ending in VCARD
+        if not begins and line.rstrip()[-5:].upper() == "VCARD" and (inside := _BEGIN_INSIDE.search(line)):
             if line[:inside.start()].strip() and card is None and not stray:
                 yield number, None, _("Text outside a card (BEGIN:VCARD missing)."), ""
             line, begins = line[inside.start():], inside

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 from tui_crm.domain.outbox import OutboxMessage
-from tui_crm.i18n import _
+from tui_crm.i18n import _, os_reason
 
 SMTP_SETTING = "smtp"
 GATEWAY_SETTING = "sms_gateway"
@@ -161,7 +161,7 @@ def network_reason(error: Exception) -> str:
         return _("the server closed the connection")
     if isinstance(error, OSError) and error.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
         return _("no network route to the server")
-    return str(getattr(error, "strerror", None) or error)
+    return os_reason(error)
 
 
 def _reply(code: int, reply: bytes | str) -> str:
@@ -217,16 +217,11 @@ def _http_reason(error: Exception) -> str:
     if isinstance(error, httpx.TimeoutException):
         return _("no answer within {seconds} seconds").format(seconds=TIMEOUT_SECONDS)
     cause: BaseException | None = error
-    while cause is not None:
+    while cause is not None:  # httpx wraps the socket's error (refused, unknown host, …)
         if isinstance(cause, OSError):
             return network_reason(cause)
         cause = cause.__cause__ or cause.__context__
-    text = str(error)
-    if "Connection refused" in text:
-        return network_reason(ConnectionRefusedError())
-    if "Name or service not known" in text or "nodename nor servname" in text:
-        return network_reason(socket.gaierror())
-    return text
+    return str(error)
 
 
 def sender_for(settings: Any, message: OutboxMessage) -> Sender | None:
